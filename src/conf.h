@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The configuration: an INI file (libinih) with LAUREL's section and key
+ * names. Every key is listed in one keyword table in conf.c; unknown
+ * sections and keys are errors, keys whose feature is not built yet are
+ * rejected with "not supported yet".
+ */
+
+#define CONF_DEFAULT_PATH "/etc/auscribe/auscribe.conf"
+
+struct conf {
+	/* [auditlog] */
+	char *auditlog_file;     /* output file; NULL: none configured */
+	char *line_prefix;       /* written before every JSON line; NULL: none */
+
+	/* [transform] */
+	bool argv_array;         /* EXECVE.ARGV as a list (default true) */
+	bool argv_string;        /* EXECVE.ARGV_STR as one string (default false) */
+	size_t argv_limit_bytes; /* execve-argv-limit-bytes; 0: no limit */
+
+	/* [translate] */
+	bool universal;          /* ARCH, SYSCALL names, SADDR objects */
+	bool user_db;            /* UID, AUID, ... names for *uid / *gid */
+};
+
+/* Returns a new configuration holding the built-in defaults; free with
+ * conf_free(). NULL only on OOM. */
+struct conf *conf_new(void);
+
+/* NULL-safe. */
+void conf_free(struct conf *c);
+
+/*
+ * Reads PATH into C, on top of what C already holds.
+ * Returns 0 on success; -ENOENT if PATH does not exist (C unchanged);
+ * -EINVAL for a bad file, with "PATH:LINE: what is wrong" in RET_ERR;
+ * other -errno if PATH cannot be read, with a message in RET_ERR.
+ * RET_ERR is always NUL-terminated when ERRLEN > 0.
+ */
+int conf_load(struct conf *c, const char *path, char *ret_err, size_t errlen);

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * auscribe: kernel audit events -> enriched JSON lines.
+ *
+ * main: options, configuration check, building the pipeline, running it,
+ * exit status. Nothing else.
+ *
+ * Exit status: 0 success (bad input lines are counted, not fatal), 1 a
+ * configuration, input or output error, 2 a usage error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "line_input.h"
+#include "output.h"
+#include "pipeline.h"
+#include "stats.h"
+
+/* -o may be given this many times. */
+#define MAIN_MAX_OUTPUTS 16
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: auscribe [-c FILE] [-i netlink|FILE|-] [-o -|journal|FILE]... [-t] [-V] [-h]\n"
+		"Turn Linux kernel audit records into one JSON object per event.\n"
+		"\n"
+		"  -c FILE   configuration file (default " CONF_DEFAULT_PATH ";\n"
+		"            built-in defaults apply when that file does not exist)\n"
+		"  -i INPUT  'netlink' (the kernel's audit multicast group, the default),\n"
+		"            or a file of raw audit lines, or '-' for standard input\n"
+		"  -o OUTPUT '-' for standard output, 'journal' for journald, or a file\n"
+		"            to append to; may be repeated (default: [auditlog] file, else -)\n"
+		"  -t        check the configuration, print 'configuration OK' and exit\n"
+		"  -V        print the version and exit\n"
+		"  -h        print this help and exit\n");
+}
+
+static int replay(struct pipeline *p, const char *input)
+{
+	struct line_input *in;
+	const char *line, *name = strcmp(input, "-") == 0 ? "<stdin>" : input;
+	size_t len;
+	uint64_t lineno = 0;
+	int fd = STDIN_FILENO, r;
+
+	if (strcmp(input, "-") != 0) {
+		fd = open(input, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "auscribe: Failed to open '%s': %s\n", input, strerror(errno));
+			return -errno;
+		}
+	}
+	in = line_input_new(fd);
+	if (!in) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while ((r = line_input_next(in, &line, &len)) > 0)
+		pipeline_feed_line(p, line, len, name, ++lineno);
+	if (r < 0)
+		fprintf(stderr, "auscribe: Failed to read '%s' after line %llu: %s\n", name,
+			(unsigned long long)lineno, strerror(-r));
+	if (line_input_too_long(in))
+		fprintf(stderr, "auscribe: %s: %zu lines longer than the line limit were skipped\n", name,
+			line_input_too_long(in));
+	pipeline_flush(p);
+out:
+	line_input_free(in);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return r;
+}
+
+/* Prints the counters when something was lost, skipped or failed. */
+static void summary(const struct stats *s)
+{
+	if (s->records_bad || s->fields_dropped || s->events_evicted || s->events_truncated ||
+	    s->records_dropped || s->output_errors) {
+		fputs("auscribe: ", stderr);
+		stats_print(s, stderr);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf_path = NULL, *input = "netlink", *targets[MAIN_MAX_OUTPUTS];
+	size_t n_targets = 0;
+	bool check = false;
+	struct conf *conf = NULL;
+	struct output **outputs = NULL;
+	struct pipeline *p = NULL;
+	char err[512];
+	int opt, r, status = 1;
+
+	while ((opt = getopt(argc, argv, "c:i:o:tVh")) != -1) {
+		switch (opt) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'i':
+			input = optarg;
+			break;
+		case 'o':
+			if (n_targets == MAIN_MAX_OUTPUTS) {
+				fprintf(stderr, "auscribe: at most %d outputs (-o)\n", MAIN_MAX_OUTPUTS);
+				return 2;
+			}
+			targets[n_targets++] = optarg;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'V':
+			printf("auscribe %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "auscribe: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	conf = conf_new();
+	if (!conf) {
+		fprintf(stderr, "auscribe: out of memory\n");
+		return 1;
+	}
+	r = conf_load(conf, conf_path ? conf_path : CONF_DEFAULT_PATH, err, sizeof(err));
+	if (r < 0 && !(r == -ENOENT && !conf_path)) {
+		fprintf(stderr, "auscribe: %s\n", err);
+		goto out;
+	}
+	if (check) {
+		printf("configuration OK\n");
+		status = 0;
+		goto out;
+	}
+
+	if (n_targets == 0)
+		targets[n_targets++] = conf->auditlog_file ? conf->auditlog_file : "-";
+	outputs = calloc(n_targets, sizeof(*outputs));
+	if (!outputs)
+		goto out;
+	for (size_t i = 0; i < n_targets; i++) {
+		if (strcmp(targets[i], "journal") == 0) {
+			fprintf(stderr, "auscribe: -o journal: journald output is not supported yet\n");
+			goto out;
+		}
+		r = output_open(targets[i], conf->line_prefix, &outputs[i]);
+		if (r < 0) {
+			fprintf(stderr, "auscribe: Failed to open output '%s': %s\n", targets[i], strerror(-r));
+			goto out;
+		}
+	}
+	if (strcmp(input, "netlink") == 0) {
+		fprintf(stderr, "auscribe: -i netlink: the live kernel input is not supported yet; "
+				"replay raw audit lines with -i FILE or -i -\n");
+		goto out;
+	}
+
+	p = pipeline_new(conf, outputs, n_targets);
+	outputs = NULL; /* owned by the pipeline, even on failure */
+	if (!p) {
+		fprintf(stderr, "auscribe: out of memory\n");
+		goto out;
+	}
+	r = replay(p, input);
+	summary(pipeline_stats(p));
+	status = r < 0 || pipeline_stats(p)->output_errors ? 1 : 0;
+out:
+	if (outputs) {
+		for (size_t i = 0; i < n_targets; i++)
+			output_close(outputs[i]);
+		free(outputs);
+	}
+	pipeline_free(p);
+	conf_free(conf);
+	return status;
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * pipeline: the data path, and the one place where bad input is reported.
+ *
+ *   line_input ──(line)── record ── assembler ── json ── outputs
+ *
+ * Replay runs on the records' own clock (the newest timestamp seen), so a
+ * replay is deterministic whatever the machine's speed. A line that cannot
+ * be parsed is counted and reported on stderr with its source, line
+ * number and an excerpt; after PIPELINE_MAX_REPORTS reports they are only
+ * counted, and the summary says how many there were.
+ */
+#include "config.h"
+
+#include "pipeline.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assembler.h"
+#include "buf.h"
+#include "conf.h"
+#include "json.h"
+#include "output.h"
+#include "record.h"
+#include "strenc.h"
+#include "userdb.h"
+
+/* EOE-less events end this long (records' clock) after their first record. */
+#define PIPELINE_REPLAY_TIMEOUT_MS 5000
+/* Bad lines reported one by one; the rest are counted. */
+#define PIPELINE_MAX_REPORTS 10
+/* Bytes of a bad line shown in its report. */
+#define PIPELINE_EXCERPT 80
+
+struct pipeline {
+	struct stats stats;
+	struct assembler *assembler;
+	struct json_encoder *encoder;
+	struct userdb *userdb;
+	struct output **outputs;
+	size_t n_outputs;
+	int *output_failed;      /* per output: the error already reported */
+	struct buf line;
+	uint64_t now_ms;
+	uint64_t reports;
+};
+
+static void emit_event(const struct event *ev, void *userdata)
+{
+	struct pipeline *p = userdata;
+
+	buf_reset(&p->line);
+	if (json_encode_event(p->encoder, ev, &p->line) < 0) {
+		p->stats.output_errors++;
+		fprintf(stderr, "auscribe: out of memory encoding event %llu.%03u:%llu, event lost\n",
+			(unsigned long long)ev->id.sec, ev->id.msec, (unsigned long long)ev->id.serial);
+		return;
+	}
+	p->stats.events_out++;
+	for (size_t i = 0; i < p->n_outputs; i++) {
+		int r = output_write(p->outputs[i], p->line.data, p->line.len);
+
+		if (r < 0) {
+			p->stats.output_errors++;
+			if (p->output_failed[i] != r)
+				fprintf(stderr, "auscribe: Failed to write to '%s': %s\n",
+					output_name(p->outputs[i]), strerror(-r));
+			p->output_failed[i] = r;
+		}
+	}
+}
+
+struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, size_t n_outputs)
+{
+	struct pipeline *p = calloc(1, sizeof(*p));
+	struct json_options jo = { 0 };
+
+	if (!p)
+		goto fail;
+	p->outputs = outputs;
+	p->n_outputs = n_outputs;
+	p->output_failed = calloc(n_outputs ? n_outputs : 1, sizeof(int));
+	if (!p->output_failed)
+		goto fail;
+	buf_init(&p->line);
+	if (conf->user_db) {
+		p->userdb = userdb_new();
+		if (!p->userdb)
+			goto fail;
+	}
+	jo.argv_array = conf->argv_array;
+	jo.argv_string = conf->argv_string;
+	jo.argv_limit_bytes = conf->argv_limit_bytes;
+	jo.universal = conf->universal;
+	jo.userdb = p->userdb;
+	p->encoder = json_encoder_new(&jo);
+	p->assembler = assembler_new(PIPELINE_REPLAY_TIMEOUT_MS, emit_event, p, &p->stats);
+	if (!p->encoder || !p->assembler)
+		goto fail;
+	return p;
+fail:
+	pipeline_free(p);
+	return NULL;
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	if (!p)
+		return;
+	if (p->assembler)
+		pipeline_flush(p);
+	assembler_free(p->assembler);
+	json_encoder_free(p->encoder);
+	userdb_free(p->userdb);
+	for (size_t i = 0; i < p->n_outputs; i++)
+		output_close(p->outputs[i]);
+	free(p->outputs);
+	free(p->output_failed);
+	buf_done(&p->line);
+	free(p);
+}
+
+static void report_bad(struct pipeline *p, const char *line, size_t len, const char *source,
+		       uint64_t lineno, int err)
+{
+	struct buf ex;
+
+	p->stats.records_bad++;
+	if (++p->reports > PIPELINE_MAX_REPORTS) {
+		if (p->reports == PIPELINE_MAX_REPORTS + 1)
+			fprintf(stderr, "auscribe: more bad lines follow; counting them without reports\n");
+		return;
+	}
+	buf_init(&ex);
+	strenc_json_escape(&ex, line, len < PIPELINE_EXCERPT ? len : PIPELINE_EXCERPT);
+	fprintf(stderr, "auscribe: %s:%llu: %s, line skipped: \"%.*s\"%s\n", source,
+		(unsigned long long)lineno, err == -ENOMEM ? "out of memory" : "not an audit record",
+		(int)ex.len, ex.data ? ex.data : "", len > PIPELINE_EXCERPT ? "..." : "");
+	buf_done(&ex);
+}
+
+void pipeline_feed_line(struct pipeline *p, const char *line, size_t len, const char *source,
+			uint64_t lineno)
+{
+	struct record *rec;
+	uint64_t t;
+	int r;
+
+	p->stats.lines_in++;
+	if (len == 0 || line[0] == '#' || (len == 1 && line[0] == '\r')) {
+		p->stats.records_ignored++;
+		return;
+	}
+	r = record_parse_line(line, len, &rec);
+	if (r < 0) {
+		report_bad(p, line, len, source, lineno, r);
+		return;
+	}
+	p->stats.records_in++;
+	p->stats.fields_dropped += rec->fields_dropped;
+	p->stats.fields_duplicate += rec->fields_duplicate;
+	t = rec->id.sec * 1000 + rec->id.msec;
+	if (t > p->now_ms)
+		p->now_ms = t;
+	if (p->userdb)
+		userdb_tick(p->userdb, p->now_ms);
+	assembler_push(p->assembler, rec, p->now_ms);
+	assembler_expire(p->assembler, p->now_ms);
+}
+
+void pipeline_flush(struct pipeline *p)
+{
+	assembler_flush(p->assembler);
+	for (size_t i = 0; i < p->n_outputs; i++) {
+		int r = output_flush(p->outputs[i]);
+
+		if (r < 0) {
+			p->stats.output_errors++;
+			fprintf(stderr, "auscribe: Failed to write to '%s': %s\n", output_name(p->outputs[i]),
+				strerror(-r));
+		}
+	}
+}
+
+const struct stats *pipeline_stats(const struct pipeline *p)
+{
+	return &p->stats;
+}
