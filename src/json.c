@@ -681,7 +681,8 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 			return -ENOMEM;
 		enc->args_cap = cap;
 	}
-	qsort(enc->parts, n_parts, sizeof(*enc->parts), part_cmp);
+	if (n_parts)
+		qsort(enc->parts, n_parts, sizeof(*enc->parts), part_cmp);
 	buf_reset(&enc->argbuf);
 	for (size_t a = 0; a < n_args; a++)
 		enc->arg_off[a] = SIZE_MAX, enc->arg_len[a] = 0;
