@@ -76,6 +76,11 @@ struct json_encoder *json_encoder_new(const struct json_options *opts)
 	buf_init(&enc->bytes);
 	buf_init(&enc->sabytes);
 	buf_init(&enc->argbuf);
+	/* Never NULL, so empty values never mean pointer arithmetic on NULL. */
+	if (!buf_reserve(&enc->bytes, 1) || !buf_reserve(&enc->sabytes, 1) || !buf_reserve(&enc->argbuf, 1)) {
+		json_encoder_free(enc);
+		return NULL;
+	}
 	return enc;
 }
 

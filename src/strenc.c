@@ -97,7 +97,7 @@ void strenc_json_escape(struct buf *b, const void *p, size_t len)
 	const uint8_t *s = p;
 	size_t i = 0, run = 0; /* s[run..i) is copied verbatim */
 
-	if (!buf_reserve(b, len + 2))
+	if (len == 0 || !buf_reserve(b, len + 2))
 		return;
 	while (i < len) {
 		uint8_t c = s[i];

@@ -14,7 +14,7 @@ clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recove
 	-I"$builddir" -I"$builddir/src" -Isrc $(pkg-config --cflags libcjson) \
 	"tests/fuzz/$name.c" $srcs -o "$out/$name" \
 	$(pkg-config --libs audit inih libcjson)
-find tests/golden/input tests/data/live -name '*.txt' -o -name '*.log' 2>/dev/null | while read -r f; do
+find tests/golden/input tests/data/live tests/fuzz/regressions -type f 2>/dev/null | while read -r f; do
 	cp "$f" "$out/corpus-$name/$(echo "$f" | tr / _)"
 done
 "$out/$name" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
