@@ -47,6 +47,7 @@
 struct argv_part {
 	uint64_t argno;
 	int64_t frag;              /* -1: the whole argument (aN=) */
+	size_t seq;                /* arrival order: the first copy of a repeat wins */
 	const struct record *r;
 	const struct field *f;
 };
@@ -322,13 +323,15 @@ static bool key_is(const struct record *r, const struct field *f, const char *k)
 	return f->key_len == len && memcmp(record_key(r, f), k, len) == 0;
 }
 
-/* Has the ENRICHED tail of R a key K? Generated keys give way to it. */
-static bool enriched_has(const struct record *r, const char *k)
+/*
+ * Has R a key K? Keys we add give way to keys the record has: auditd's
+ * ENRICHED tail, or the same keys where a forwarder turned its 0x1d into
+ * a space. Only upper-case keys are asked for, and the kernel's are lower
+ * case, so this is a short scan in practice.
+ */
+static bool record_has(const struct record *r, const char *k)
 {
-	for (size_t i = r->n_fields; i-- > 0 && r->fields[i].enriched;)
-		if (key_is(r, &r->fields[i], k))
-			return true;
-	return false;
+	return record_find(r, k) != NULL;
 }
 
 /* SYSCALL a0..a3: replaced by ARGV. */
@@ -346,14 +349,15 @@ static bool skip_field(const struct json_encoder *enc, const struct record *r, c
 	case AUDIT_SYSCALL:
 		if (is_syscall_arg(r, f))
 			return true;
-		return enc->o.universal && f->enriched && (key_is(r, f, "ARCH") || key_is(r, f, "SYSCALL"));
+		/* auditd's names (ENRICHED tail, or glued on) give way to ours. */
+		return enc->o.universal && (key_is(r, f, "ARCH") || key_is(r, f, "SYSCALL"));
 	case AUDIT_PROCTITLE:
 		return !f->enriched && key_is(r, f, "proctitle");
 	case AUDIT_SOCKADDR:
 		/* auditd's SADDR gives way to ours; the raw saddr only if we decoded it. */
 		if (!enc->o.universal)
 			return false;
-		return f->enriched ? key_is(r, f, "SADDR") : enc->sa_ok && key_is(r, f, "saddr");
+		return key_is(r, f, "SADDR") || (enc->sa_ok && key_is(r, f, "saddr"));
 	}
 	return false;
 }
@@ -404,7 +408,7 @@ static void put_syscall_extras(struct json_encoder *enc, struct buf *b, bool *fi
 	unsigned arch = 0;
 	int mach;
 
-	if (!enriched_has(r, "ARGV")) {
+	if (!record_has(r, "ARGV")) {
 		put_key(b, first, "ARGV", 4);
 		buf_addc(b, '[');
 		for (size_t i = 0; i < r->n_fields; i++) {
@@ -432,7 +436,11 @@ static void put_syscall_extras(struct json_encoder *enc, struct buf *b, bool *fi
 			put_str(b, name, strlen(name));
 		}
 		if (sc && sc->kind == VALUE_BARE) {
-			const char *scname = audit_syscall_to_name(atoi(record_val(r, sc)), mach);
+			char *end;
+			long nr = strtol(record_val(r, sc), &end, 10);
+			const char *scname = end == record_val(r, sc) + sc->val_len && nr >= 0 && nr <= INT32_MAX
+						     ? audit_syscall_to_name((int)nr, mach)
+						     : NULL;
 
 			if (scname) {
 				put_key(b, first, "SYSCALL", 7);
@@ -465,7 +473,7 @@ static void put_user_names(struct json_encoder *enc, struct buf *b, bool *first,
 		for (size_t j = 0; j < f->key_len; j++)
 			key[j] = (char)(k[j] >= 'a' && k[j] <= 'z' ? k[j] - 0x20 : k[j]);
 		key[f->key_len] = '\0';
-		if (enriched_has(r, key))
+		if (record_has(r, key))
 			continue;
 		{
 			unsigned long id = strtoul(v, NULL, 10);
@@ -543,7 +551,7 @@ static void put_proctitle_argv(struct json_encoder *enc, struct buf *b, bool *fi
 	const struct field *f = record_find(r, "proctitle");
 	const char *p, *end;
 
-	if (!f || f->enriched || enriched_has(r, "ARGV"))
+	if (!f || f->enriched || record_has(r, "ARGV"))
 		return;
 	put_key(b, first, "ARGV", 4);
 	if (!decode_bytes(enc, r, f, true)) {
@@ -577,7 +585,7 @@ static int part_cmp(const void *a, const void *b)
 		return x->argno < y->argno ? -1 : 1;
 	if (x->frag != y->frag)
 		return x->frag < y->frag ? -1 : 1;
-	return 0;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* "a12" -> 12, "a12[3]" -> 12 and frag 3; false for other keys (argc, a12_len). */
@@ -647,9 +655,8 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 			if (!f->enriched && parse_argkey(record_key(r, f), f->key_len, &argno, &frag)) {
 				if (!grow((void **)&enc->parts, &enc->parts_cap, n_parts + 1, sizeof(*enc->parts)))
 					goto oom;
-				enc->parts[n_parts++] = (struct argv_part){ argno, frag, r, f };
-				if (argno + 1 > n_args)
-					n_args = argno + 1;
+				enc->parts[n_parts] = (struct argv_part){ argno, frag, n_parts, r, f };
+				n_parts++;
 				continue;
 			}
 			if (!f->enriched && f->key_len > 4 &&
@@ -666,10 +673,29 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 			put_value(enc, b, r, f);
 		}
 	}
-	keyset_done(&ks);
-	/* Holes up to argc are nulls; argc itself is bounded by what we hold. */
-	if (have_argc && argc > n_args && argc - n_args <= JSON_MAX_ARGV_HOLES)
-		n_args = (size_t)argc;
+	/*
+	 * Arguments are numbered by the record, so their count is bounded by
+	 * what we hold: at most JSON_MAX_ARGV_HOLES missing ones (nulls), up
+	 * to argc. Indexes beyond that bound are nonsense and left out (the
+	 * kernel never writes an aN at or above argc).
+	 */
+	{
+		uint64_t bound = (uint64_t)n_parts + JSON_MAX_ARGV_HOLES;
+		size_t kept = 0;
+
+		if (have_argc && argc < bound)
+			bound = argc > n_parts ? argc : n_parts;
+		for (size_t i = 0; i < n_parts; i++) {
+			if (enc->parts[i].argno >= bound)
+				continue;
+			if (enc->parts[i].argno + 1 > n_args)
+				n_args = (size_t)enc->parts[i].argno + 1;
+			enc->parts[kept++] = enc->parts[i];
+		}
+		n_parts = kept;
+		if (have_argc && argc > n_args && argc <= bound)
+			n_args = (size_t)argc;
+	}
 	if (n_args > enc->args_cap) {
 		size_t cap = enc->args_cap ? enc->args_cap : 64;
 		size_t *off, *len;
@@ -683,7 +709,7 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 		if (len)
 			enc->arg_len = len;
 		if (!off || !len)
-			return -ENOMEM;
+			goto oom;
 		enc->args_cap = cap;
 	}
 	if (n_parts)
@@ -709,7 +735,7 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 		total += enc->bytes.len;
 	}
 	if (buf_oom(&enc->argbuf) || buf_oom(&enc->bytes))
-		return -ENOMEM;
+		goto oom;
 
 	/* execve-argv-limit-bytes: keep the head and the tail, skip the middle. */
 	head = n_args;
@@ -725,7 +751,7 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 			used += enc->arg_len[--tail];
 		skipped_bytes = total - used;
 	}
-	if (enc->o.argv_array) {
+	if (enc->o.argv_array && keyset_add(&ks, "ARGV", 4)) {
 		put_key(b, &first, "ARGV", 4);
 		buf_addc(b, '[');
 		for (size_t a = 0; a < n_args; a++) {
@@ -749,7 +775,7 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 		}
 		buf_addc(b, ']');
 	}
-	if (enc->o.argv_string) {
+	if (enc->o.argv_string && keyset_add(&ks, "ARGV_STR", 8)) {
 		put_key(b, &first, "ARGV_STR", 8);
 		buf_addc(b, '"');
 		for (size_t a = 0; a < n_args; a++) {
@@ -770,6 +796,7 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 		buf_addc(b, '"');
 	}
 	buf_addc(b, '}');
+	keyset_done(&ks);
 	return 0;
 oom:
 	keyset_done(&ks);

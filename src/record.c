@@ -42,6 +42,10 @@ struct msgtab_entry {
  */
 #define RECORD_MAX_FIELDS 4096
 
+/* Bytes searched past a '}' for the one that balances the braces: auditd's
+ * braced values (SADDR={ ... }) are a few hundred bytes at most. */
+#define RECORD_BRACE_LOOKAHEAD 512
+
 /* Longest type name we accept ("UNKNOWN[1234]", "USER_ROLE_CHANGE"...). */
 #define RECORD_MAX_TYPE_NAME 64
 
@@ -324,26 +328,45 @@ static void tokenize(struct tokenizer *t, size_t start, size_t end)
 				t->irregular = true;
 			kind = q == '"' ? VALUE_QUOTED : VALUE_SQUOTED;
 		} else if (i < end && s[i] == '{') {
-			size_t close;
+			size_t close = end, cand = end, depth = 1;
 
 			/*
-			 * auditd writes "{ k=v ... }"; a value inside may hold
-			 * braces of its own (unix socket paths), so the end is a
-			 * '}' after a space and before a separator, else the
-			 * first '}' before a separator, else the end of text.
+			 * auditd writes "{ k=v ... }": when the value opens with a
+			 * space, it ends at the first " }" before a separator, so a
+			 * path inside may hold braces of any kind. Otherwise it ends
+			 * where the braces balance before a separator, else at the
+			 * first '}' before a separator, else at the end of the text.
+			 * Each search looks at most RECORD_BRACE_LOOKAHEAD bytes past
+			 * its start or its first candidate, and what is scanned up to
+			 * the end chosen is consumed, so any line parses in linear time.
 			 */
 			v = ++i;
-			close = end;
-			for (size_t j = i; j < end; j++) {
-				if (s[j] != '}' || (j + 1 < end && !is_sep(s[j + 1])))
-					continue;
-				if (close == end)
-					close = j;
-				if (s[j - 1] == ' ') {
-					close = j;
-					break;
-				}
+			if (i < end && s[i] == ' ') {
+				for (size_t j = i + 1; j < end && j - i < RECORD_BRACE_LOOKAHEAD; j++)
+					if (s[j] == '}' && s[j - 1] == ' ' && (j + 1 == end || is_sep(s[j + 1]))) {
+						close = j;
+						break;
+					}
 			}
+			for (size_t j = i; close == end && j < end; j++) {
+				bool at_sep = j + 1 == end || is_sep(s[j + 1]);
+
+				if (s[j] == '{') {
+					depth++;
+				} else if (s[j] == '}') {
+					depth--;
+					if (at_sep && cand == end)
+						cand = j;
+					if (depth == 0 && at_sep) {
+						close = j;
+						break;
+					}
+				}
+				if (cand != end && j - cand >= RECORD_BRACE_LOOKAHEAD)
+					break;
+			}
+			if (close == end)
+				close = cand;
 			i = close < end ? close + 1 : end;
 			while (v < close && s[v] == ' ')
 				v++;
