@@ -148,6 +148,10 @@ static const struct conf_key conf_keys[] = {
 	TODO("filter", "filter-sockaddr"),
 	TODO("filter", "keep-first-per-process"),
 	TODO("filter", "filter-action"),
+
+	/* auscribe's own: the live kernel input. */
+	KEY("netlink", "receive-buffer", CONF_SIZE, netlink_rcvbuf),
+	KEY("netlink", "event-timeout", CONF_SIZE, event_timeout_ms),
 };
 
 /* The state of one conf_load(). */
@@ -430,11 +434,23 @@ static int conf_parse_bool(const char *s, bool *ret)
 	return -EINVAL;
 }
 
-/* Decimal digits; '_' may separate two digits, as in TOML (1_000_000). */
+/*
+ * Decimal digits; '_' may separate two digits, as in TOML (1_000_000);
+ * a final K, M or G multiplies by 1024, 1024^2 or 1024^3.
+ */
 static int conf_parse_size(const char *s, size_t *ret)
 {
-	size_t v = 0;
+	size_t v = 0, mult = 1, len = strlen(s);
+	char digits[64];
 
+	if (len && strchr("KMG", s[len - 1])) {
+		mult = s[len - 1] == 'K' ? 1024u : s[len - 1] == 'M' ? 1024u * 1024 : 1024u * 1024 * 1024;
+		if (len - 1 >= sizeof(digits))
+			return -ERANGE;
+		memcpy(digits, s, len - 1);
+		digits[len - 1] = '\0';
+		s = digits;
+	}
 	if (!*s)
 		return -EINVAL;
 	for (const char *c = s; *c; c++) {
@@ -450,7 +466,9 @@ static int conf_parse_size(const char *s, size_t *ret)
 			return -ERANGE;
 		v = v * 10 + d;
 	}
-	*ret = v;
+	if (v > SIZE_MAX / mult)
+		return -ERANGE;
+	*ret = v * mult;
 	return 0;
 }
 
@@ -746,6 +764,8 @@ struct conf *conf_new(void)
 	c->argv_limit_bytes = 0;
 	c->universal = false;
 	c->user_db = false;
+	c->netlink_rcvbuf = CONF_DEFAULT_NETLINK_RCVBUF;
+	c->event_timeout_ms = CONF_DEFAULT_EVENT_TIMEOUT_MS;
 	return c;
 }
 

@@ -12,6 +12,10 @@
  */
 
 #define CONF_DEFAULT_PATH "/etc/auscribe/auscribe.conf"
+/* Receive buffer for the multicast socket: ~5 s of a busy system's records. */
+#define CONF_DEFAULT_NETLINK_RCVBUF (64u * 1024 * 1024)
+/* Live events without EOE end this long after their first record. */
+#define CONF_DEFAULT_EVENT_TIMEOUT_MS 500
 
 struct conf {
 	/* [auditlog] */
@@ -26,6 +30,10 @@ struct conf {
 	/* [translate] */
 	bool universal;          /* ARCH, SYSCALL names, SADDR objects */
 	bool user_db;            /* UID, AUID, ... names for *uid / *gid */
+
+	/* [netlink] (auscribe's own) */
+	size_t netlink_rcvbuf;   /* receive-buffer, bytes */
+	size_t event_timeout_ms; /* event-timeout: live events without EOE */
 };
 
 /* Returns a new configuration holding the built-in defaults; free with

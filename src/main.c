@@ -21,12 +21,15 @@
 
 #include "conf.h"
 #include "line_input.h"
+#include "live.h"
 #include "output.h"
 #include "pipeline.h"
 #include "stats.h"
 
 /* -o may be given this many times. */
 #define MAIN_MAX_OUTPUTS 16
+/* Replay: EOE-less events end this long (records' clock) after their first record. */
+#define MAIN_REPLAY_TIMEOUT_MS 5000
 
 static void usage(FILE *f)
 {
@@ -85,7 +88,8 @@ out:
 static void summary(const struct stats *s)
 {
 	if (s->records_bad || s->fields_dropped || s->events_evicted || s->events_truncated ||
-	    s->records_dropped || s->output_errors) {
+	    s->records_dropped || s->output_errors || s->lost_socket || s->lost_kernel ||
+	    s->lost_serial_gap || s->nl_truncated || s->nl_foreign) {
 		fputs("auscribe: ", stderr);
 		stats_print(s, stderr);
 	}
@@ -95,7 +99,7 @@ int main(int argc, char **argv)
 {
 	const char *conf_path = NULL, *input = "netlink", *targets[MAIN_MAX_OUTPUTS];
 	size_t n_targets = 0;
-	bool check = false;
+	bool check = false, live;
 	struct conf *conf = NULL;
 	struct output **outputs = NULL;
 	struct pipeline *p = NULL;
@@ -169,19 +173,19 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (strcmp(input, "netlink") == 0) {
-		fprintf(stderr, "auscribe: -i netlink: the live kernel input is not supported yet; "
-				"replay raw audit lines with -i FILE or -i -\n");
-		goto out;
-	}
-
-	p = pipeline_new(conf, outputs, n_targets);
+	live = strcmp(input, "netlink") == 0;
+	p = pipeline_new(conf, outputs, n_targets, live ? conf->event_timeout_ms : MAIN_REPLAY_TIMEOUT_MS);
 	outputs = NULL; /* owned by the pipeline, even on failure */
 	if (!p) {
 		fprintf(stderr, "auscribe: out of memory\n");
 		goto out;
 	}
-	r = replay(p, input);
+	if (live) {
+		r = live_run(conf, p);
+		pipeline_flush(p);
+	} else {
+		r = replay(p, input);
+	}
 	summary(pipeline_stats(p));
 	status = r < 0 || pipeline_stats(p)->output_errors ? 1 : 0;
 out:

@@ -30,6 +30,13 @@ struct output {
 	struct buf queue;
 };
 
+static int open_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int output_open(const char *target, const char *prefix, struct output **ret)
 {
 	struct output *o = calloc(1, sizeof(*o));
@@ -47,9 +54,9 @@ int output_open(const char *target, const char *prefix, struct output **ret)
 	if (strcmp(target, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 	} else {
-		o->fd = open(target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+		o->fd = open_file(target);
 		if (o->fd < 0) {
-			int r = -errno;
+			int r = o->fd;
 
 			output_close(o);
 			return r;
@@ -105,6 +112,20 @@ int output_write(struct output *o, const char *line, size_t len)
 	}
 	if (o->queue.len >= OUTPUT_FLUSH_BYTES)
 		return output_flush(o);
+	return 0;
+}
+
+int output_reopen(struct output *o)
+{
+	int fd;
+
+	if (!o->owned)
+		return 0;
+	fd = open_file(o->name);
+	if (fd < 0)
+		return fd;
+	close(o->fd);
+	o->fd = fd;
 	return 0;
 }
 

@@ -27,5 +27,11 @@ int output_write(struct output *o, const char *line, size_t len);
 /* Writes what is queued. Returns 0 or -errno. */
 int output_flush(struct output *o);
 
+/*
+ * Reopens a file output by name (after logrotate moved it); stdout is left
+ * alone. On failure the old file stays in use. Returns 0 or -errno.
+ */
+int output_reopen(struct output *o);
+
 /* The target's name, for messages. */
 const char *output_name(const struct output *o);

@@ -15,6 +15,8 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +27,10 @@
 #include "json.h"
 #include "output.h"
 #include "record.h"
+#include "serialgap.h"
 #include "strenc.h"
 #include "userdb.h"
 
-/* EOE-less events end this long (records' clock) after their first record. */
-#define PIPELINE_REPLAY_TIMEOUT_MS 5000
 /* Bad lines reported one by one; the rest are counted. */
 #define PIPELINE_MAX_REPORTS 10
 /* Bytes of a bad line shown in its report. */
@@ -46,20 +47,13 @@ struct pipeline {
 	struct buf line;
 	uint64_t now_ms;
 	uint64_t reports;
+	struct serialgap gaps;
+	uint64_t gaps_unreported;
 };
 
-static void emit_event(const struct event *ev, void *userdata)
+/* Writes P->line to every output. */
+static void write_line(struct pipeline *p)
 {
-	struct pipeline *p = userdata;
-
-	buf_reset(&p->line);
-	if (json_encode_event(p->encoder, ev, &p->line) < 0) {
-		p->stats.output_errors++;
-		fprintf(stderr, "auscribe: out of memory encoding event %llu.%03u:%llu, event lost\n",
-			(unsigned long long)ev->id.sec, ev->id.msec, (unsigned long long)ev->id.serial);
-		return;
-	}
-	p->stats.events_out++;
 	for (size_t i = 0; i < p->n_outputs; i++) {
 		int r = output_write(p->outputs[i], p->line.data, p->line.len);
 
@@ -73,7 +67,43 @@ static void emit_event(const struct event *ev, void *userdata)
 	}
 }
 
-struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, size_t n_outputs)
+static void emit_event(const struct event *ev, void *userdata)
+{
+	struct pipeline *p = userdata;
+
+	buf_reset(&p->line);
+	if (json_encode_event(p->encoder, ev, &p->line) < 0) {
+		p->stats.output_errors++;
+		fprintf(stderr, "auscribe: out of memory encoding event %llu.%03u:%llu, event lost\n",
+			(unsigned long long)ev->id.sec, ev->id.msec, (unsigned long long)ev->id.serial);
+		return;
+	}
+	p->stats.events_out++;
+	write_line(p);
+}
+
+void pipeline_report_loss(struct pipeline *p, const char *signal, const char *unit, uint64_t count,
+			  uint64_t total, bool reset)
+{
+	struct timespec ts;
+	char text[256];
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = snprintf(text, sizeof(text),
+		     "{\"ID\":\"%lld.%03ld:0\",\"AUSCRIBE_LOSS\":{\"signal\":\"%s\",\"%s\":%" PRIu64
+		     ",\"total\":%" PRIu64 "%s}}",
+		     (long long)ts.tv_sec, ts.tv_nsec / 1000000, signal, unit, count, total,
+		     reset ? ",\"reset\":true" : "");
+	buf_reset(&p->line);
+	buf_add(&p->line, text, (size_t)n);
+	write_line(p);
+	fprintf(stderr, "auscribe: loss: %" PRIu64 " %s lost (%s), %" PRIu64 " in all%s\n", count, unit, signal,
+		total, reset ? "; the kernel's counter was reset" : "");
+}
+
+struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, size_t n_outputs,
+			      uint64_t timeout_ms)
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct json_options jo = { 0 };
@@ -97,7 +127,7 @@ struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, 
 	jo.universal = conf->universal;
 	jo.userdb = p->userdb;
 	p->encoder = json_encoder_new(&jo);
-	p->assembler = assembler_new(PIPELINE_REPLAY_TIMEOUT_MS, emit_event, p, &p->stats);
+	p->assembler = assembler_new(timeout_ms, emit_event, p, &p->stats);
 	if (!p->encoder || !p->assembler)
 		goto fail;
 	return p;
@@ -171,18 +201,76 @@ void pipeline_feed_line(struct pipeline *p, const char *line, size_t len, const 
 	assembler_expire(p->assembler, p->now_ms);
 }
 
-void pipeline_flush(struct pipeline *p)
+void pipeline_feed_record(struct pipeline *p, int type, const char *payload, size_t len, uint64_t now_ms)
 {
-	assembler_flush(p->assembler);
+	struct record *rec;
+	int r = record_parse_netlink(type, payload, len, &rec);
+
+	if (r < 0) {
+		report_bad(p, payload, len, "netlink", p->stats.records_in + p->stats.records_bad + 1, r);
+		return;
+	}
+	p->stats.records_in++;
+	p->stats.fields_dropped += rec->fields_dropped;
+	p->stats.fields_duplicate += rec->fields_duplicate;
+	p->gaps_unreported += serialgap_see(&p->gaps, (uint32_t)rec->id.serial);
+	p->now_ms = now_ms;
+	if (p->userdb)
+		userdb_tick(p->userdb, now_ms);
+	assembler_push(p->assembler, rec, now_ms);
+}
+
+static void flush_outputs(struct pipeline *p)
+{
 	for (size_t i = 0; i < p->n_outputs; i++) {
 		int r = output_flush(p->outputs[i]);
 
 		if (r < 0) {
 			p->stats.output_errors++;
-			fprintf(stderr, "auscribe: Failed to write to '%s': %s\n", output_name(p->outputs[i]),
-				strerror(-r));
+			if (p->output_failed[i] != r)
+				fprintf(stderr, "auscribe: Failed to write to '%s': %s\n",
+					output_name(p->outputs[i]), strerror(-r));
+			p->output_failed[i] = r;
+		} else {
+			p->output_failed[i] = 0;
 		}
 	}
+}
+
+void pipeline_tick(struct pipeline *p, uint64_t now_ms)
+{
+	p->now_ms = now_ms;
+	assembler_expire(p->assembler, now_ms);
+	if (p->gaps_unreported) {
+		p->stats.lost_serial_gap += p->gaps_unreported;
+		pipeline_report_loss(p, "serial_gap", "serials", p->gaps_unreported, p->stats.lost_serial_gap,
+				     false);
+		p->gaps_unreported = 0;
+	}
+	flush_outputs(p);
+}
+
+void pipeline_reopen(struct pipeline *p)
+{
+	flush_outputs(p);
+	for (size_t i = 0; i < p->n_outputs; i++) {
+		int r = output_reopen(p->outputs[i]);
+
+		if (r < 0)
+			fprintf(stderr, "auscribe: Failed to reopen '%s': %s; still writing to the old file\n",
+				output_name(p->outputs[i]), strerror(-r));
+	}
+}
+
+struct stats *pipeline_stats_mut(struct pipeline *p)
+{
+	return &p->stats;
+}
+
+void pipeline_flush(struct pipeline *p)
+{
+	assembler_flush(p->assembler);
+	flush_outputs(p);
 }
 
 const struct stats *pipeline_stats(const struct pipeline *p)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,9 +21,11 @@ struct pipeline;
 
 /*
  * Returns a new pipeline built from CONF (borrowed for the call) that
- * writes to OUTPUTS (N_OUTPUTS, ownership taken). NULL on OOM.
+ * writes to OUTPUTS (N_OUTPUTS, ownership taken) and ends EOE-less events
+ * TIMEOUT_MS after their first record. NULL on OOM.
  */
-struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, size_t n_outputs);
+struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, size_t n_outputs,
+			      uint64_t timeout_ms);
 
 /* Flushes open events and outputs, frees. NULL-safe. */
 void pipeline_free(struct pipeline *p);
@@ -34,7 +37,33 @@ void pipeline_free(struct pipeline *p);
 void pipeline_feed_line(struct pipeline *p, const char *line, size_t len,
 			const char *source, uint64_t lineno);
 
+/*
+ * Feeds one record from the kernel (live): TYPE and its payload
+ * "audit(...): body". NOW_MS is the loop's monotonic clock.
+ */
+void pipeline_feed_record(struct pipeline *p, int type, const char *payload, size_t len, uint64_t now_ms);
+
+/*
+ * Live housekeeping at NOW_MS: ends timed-out events, reports serial gaps
+ * seen since the last tick, flushes the outputs.
+ */
+void pipeline_tick(struct pipeline *p, uint64_t now_ms);
+
+/*
+ * Writes an in-band loss record: SIGNAL ("receive_buffer", "kernel_lost",
+ * "serial_gap") lost COUNT UNITs ("records", "serials") since the last
+ * report; TOTAL so far. RESET: the kernel's counter went down.
+ */
+void pipeline_report_loss(struct pipeline *p, const char *signal, const char *unit, uint64_t count,
+			  uint64_t total, bool reset);
+
+/* Reopens file outputs (SIGHUP: logrotate moved them). */
+void pipeline_reopen(struct pipeline *p);
+
 /* Ends all open events (end of input) and flushes the outputs. */
 void pipeline_flush(struct pipeline *p);
 
 const struct stats *pipeline_stats(const struct pipeline *p);
+
+/* The counters, for the inputs to add theirs (lost_socket, nl_*). */
+struct stats *pipeline_stats_mut(struct pipeline *p);

@@ -18,6 +18,11 @@ struct stats {
 	uint64_t events_truncated;  /* records dropped: too many per event */
 	uint64_t records_dropped;   /* records beyond ASSEMBLER_MAX_RECORDS */
 	uint64_t output_errors;     /* failed writes */
+	uint64_t lost_socket;       /* records our receive buffer dropped (SO_MEMINFO) */
+	uint64_t lost_kernel;       /* the kernel's lost counter, since we started */
+	uint64_t lost_serial_gap;   /* serials that never arrived (heuristic) */
+	uint64_t nl_truncated;      /* datagrams too large for our buffer */
+	uint64_t nl_foreign;        /* datagrams not from the kernel, ignored */
 };
 
 /* Writes the counters to F as one line of "name=value" pairs. */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The daemon: reads the kernel's audit multicast group into a pipeline
+ * until SIGTERM or SIGINT, in one sd-event loop.
+ */
+
+struct conf;
+struct pipeline;
+
+/*
+ * Runs until a stop signal. Problems that prevent reading at all are
+ * reported on stderr (one line saying what to do) and returned as -errno;
+ * 0 after a clean stop. The caller flushes and frees P.
+ */
+int live_run(const struct conf *conf, struct pipeline *p);
