@@ -11,9 +11,9 @@ mkdir -p "$out/corpus-$name"
 srcs=$(ls src/*.c | grep -v 'src/main.c')
 # shellcheck disable=SC2086
 clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$builddir" -I"$builddir/src" -Isrc $(pkg-config --cflags libcjson) \
+	-I"$builddir" -I"$builddir/src" -Isrc $(pkg-config --cflags libcjson libmnl libsystemd) \
 	"tests/fuzz/$name.c" $srcs -o "$out/$name" \
-	$(pkg-config --libs audit inih libcjson)
+	$(pkg-config --libs audit inih libcjson libmnl libsystemd)
 find tests/golden/input tests/data/live tests/fuzz/regressions -type f 2>/dev/null | while read -r f; do
 	cp "$f" "$out/corpus-$name/$(echo "$f" | tr / _)"
 done
