@@ -123,7 +123,9 @@ static void datagram(struct nl_input *in, const char *buf, size_t len, nl_input_
 	while (mnl_nlmsg_ok(nlh, left)) {
 		int type = nlh->nlmsg_type;
 
-		if (type < AUDIT_FIRST_USER_MSG || type > AUDIT_LAST_USER_MSG2) {
+		/* Records: 1100-2999, plus AUDIT_USER (1005, auditctl -m) and AUDIT_LOGIN (1006). */
+		if (!(type == AUDIT_USER || type == AUDIT_LOGIN ||
+		      (type >= AUDIT_FIRST_USER_MSG && type <= AUDIT_LAST_USER_MSG2))) {
 			in->c.control++;
 		} else {
 			in->c.records++;
