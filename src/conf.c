@@ -85,8 +85,8 @@ static const struct conf_key conf_keys[] = {
 	TODO("", "marker"),
 
 	KEY("auditlog", "file", CONF_PATH, auditlog_file),
-	TODO("auditlog", "size"),
-	TODO("auditlog", "generations"),
+	KEY("auditlog", "size", CONF_SIZE, auditlog_size),
+	KEY("auditlog", "generations", CONF_SIZE, auditlog_generations),
 	TODO("auditlog", "read-users"),
 	TODO("auditlog", "read-groups"),
 	TODO("auditlog", "read-other"),

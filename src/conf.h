@@ -21,6 +21,8 @@ struct conf {
 	/* [auditlog] */
 	char *auditlog_file;     /* output file; NULL: none configured */
 	char *line_prefix;       /* written before every JSON line; NULL: none */
+	size_t auditlog_size;    /* rotate the file past this size; 0: never */
+	size_t auditlog_generations; /* rotated copies kept */
 
 	/* [transform] */
 	bool argv_array;         /* EXECVE.ARGV as a list (default true) */

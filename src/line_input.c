@@ -55,6 +55,11 @@ void line_input_free(struct line_input *in)
 	free(in);
 }
 
+bool line_input_pending(const struct line_input *in)
+{
+	return in->eof || memchr(in->buf + in->start, '\n', in->end - in->start) != NULL;
+}
+
 size_t line_input_too_long(const struct line_input *in)
 {
 	return in->too_long;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -24,6 +25,9 @@ void line_input_free(struct line_input *in);
  * -errno on a read error. A final line without a newline is returned.
  */
 int line_input_next(struct line_input *in, const char **ret_line, size_t *ret_len);
+
+/* True if a whole line is buffered: the next line_input_next() will not block. */
+bool line_input_pending(const struct line_input *in);
 
 /* Lines skipped for being longer than LINE_INPUT_MAX_LINE. */
 size_t line_input_too_long(const struct line_input *in);

@@ -6,7 +6,8 @@
  *
  *   netlink readable  -> read at most LIVE_BATCH datagrams, feed them, tick
  *   every LIVE_TICK_MS -> end timed-out events, flush outputs
- *   every LIVE_LOSS_MS -> socket drops (SO_MEMINFO) and the kernel's lost
+ *   every LIVE_LOSS_MS -> socket drops (SO_MEMINFO; also at the next tick
+ *                         after an ENOBUFS) and the kernel's lost
  *                         counter (AUDIT_GET, when CAP_AUDIT_CONTROL allows):
  *                         any increase becomes an in-band loss record
  *   SIGTERM, SIGINT   -> leave the loop (the caller flushes open events)
@@ -52,6 +53,7 @@ struct live {
 	sd_event *loop;
 	uint64_t tick_usec;
 	uint64_t next_loss_check;
+	bool loss_check_due;        /* an overrun was seen: check at the next tick */
 	uint64_t drops_seen;        /* SO_MEMINFO drops already reported */
 	uint64_t truncated_seen;
 	bool have_kernel_lost;
@@ -105,7 +107,7 @@ static int on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userda
 	if (r < 0)
 		fprintf(stderr, "auscribe: Failed to read from the audit socket: %s; retrying\n", strerror(-r));
 	if (nl_input_counters(l->in)->enobufs != enobufs)
-		check_socket_loss(l); /* report an overrun at once */
+		l->loss_check_due = true; /* report an overrun at the next tick */
 	pipeline_tick(l->p, now_ms(l));
 	return 0;
 }
@@ -142,6 +144,10 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 	uint64_t now = usec / 1000;
 
 	pipeline_tick(l->p, now);
+	if (l->loss_check_due) {
+		l->loss_check_due = false;
+		check_socket_loss(l);
+	}
 	if (now >= l->next_loss_check) {
 		l->next_loss_check = now + LIVE_LOSS_MS;
 		check_socket_loss(l);

@@ -13,10 +13,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -48,13 +51,43 @@ static void usage(FILE *f)
 		"  -h        print this help and exit\n");
 }
 
+/*
+ * Signals during a replay (a pipe can feed us for as long as a daemon
+ * runs): taken through a signalfd whenever the input is about to wait, so
+ * no code runs in a handler. Returns true when told to stop.
+ */
+static bool replay_signals(struct pipeline *p, int sfd, int input_fd)
+{
+	struct signalfd_siginfo si;
+	struct pollfd fds[2] = { { input_fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+
+	/* Wait for input or a signal, whichever comes first. */
+	while (poll(fds, 2, -1) < 0 && errno == EINTR)
+		;
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			pipeline_reopen(p);
+			break;
+		case SIGUSR1:
+			fputs("auscribe: ", stderr);
+			stats_print(pipeline_stats(p), stderr);
+			break;
+		default:
+			return true;
+		}
+	}
+	return false;
+}
+
 static int replay(struct pipeline *p, const char *input)
 {
 	struct line_input *in;
 	const char *line, *name = strcmp(input, "-") == 0 ? "<stdin>" : input;
 	size_t len;
 	uint64_t lineno = 0;
-	int fd = STDIN_FILENO, r;
+	int fd = STDIN_FILENO, sfd = -1, r;
+	sigset_t ss;
 
 	if (strcmp(input, "-") != 0) {
 		fd = open(input, O_RDONLY | O_CLOEXEC);
@@ -63,13 +96,33 @@ static int replay(struct pipeline *p, const char *input)
 			return -errno;
 		}
 	}
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGHUP);
+	sigaddset(&ss, SIGUSR1);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &ss, NULL) == 0)
+		sfd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC);
 	in = line_input_new(fd);
-	if (!in) {
-		r = -ENOMEM;
+	if (!in || sfd < 0) {
+		r = in ? -errno : -ENOMEM;
+		fprintf(stderr, "auscribe: Failed to set up the replay: %s\n", strerror(-r));
 		goto out;
 	}
-	while ((r = line_input_next(in, &line, &len)) > 0)
+	for (;;) {
+		if (!line_input_pending(in)) {
+			/* About to wait for input (a pipe, a slow writer): write what we have. */
+			pipeline_flush_outputs(p);
+			if (replay_signals(p, sfd, fd)) {
+				r = 0;
+				break;
+			}
+		}
+		r = line_input_next(in, &line, &len);
+		if (r <= 0)
+			break;
 		pipeline_feed_line(p, line, len, name, ++lineno);
+	}
 	if (r < 0)
 		fprintf(stderr, "auscribe: Failed to read '%s' after line %llu: %s\n", name,
 			(unsigned long long)lineno, strerror(-r));
@@ -79,6 +132,8 @@ static int replay(struct pipeline *p, const char *input)
 	pipeline_flush(p);
 out:
 	line_input_free(in);
+	if (sfd >= 0)
+		close(sfd);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return r;
@@ -88,7 +143,7 @@ out:
 static void summary(const struct stats *s)
 {
 	if (s->records_bad || s->fields_dropped || s->events_evicted || s->events_truncated ||
-	    s->records_dropped || s->output_errors || s->lost_socket || s->lost_kernel ||
+	    s->records_dropped || s->output_errors || s->output_lost || s->lost_socket || s->lost_kernel ||
 	    s->lost_serial_gap || s->nl_truncated || s->nl_foreign) {
 		fputs("auscribe: ", stderr);
 		stats_print(s, stderr);
@@ -103,6 +158,7 @@ int main(int argc, char **argv)
 	struct conf *conf = NULL;
 	struct output **outputs = NULL;
 	struct pipeline *p = NULL;
+	struct output_options oo;
 	char err[512];
 	int opt, r, status = 1;
 
@@ -159,6 +215,9 @@ int main(int argc, char **argv)
 
 	if (n_targets == 0)
 		targets[n_targets++] = conf->auditlog_file ? conf->auditlog_file : "-";
+	oo = (struct output_options){ .prefix = conf->line_prefix,
+				      .rotate_size = conf->auditlog_size,
+				      .generations = conf->auditlog_generations };
 	outputs = calloc(n_targets, sizeof(*outputs));
 	if (!outputs)
 		goto out;
@@ -167,7 +226,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "auscribe: -o journal: journald output is not supported yet\n");
 			goto out;
 		}
-		r = output_open(targets[i], conf->line_prefix, &outputs[i]);
+		r = output_open(targets[i], &oo, &outputs[i]);
 		if (r < 0) {
 			fprintf(stderr, "auscribe: Failed to open output '%s': %s\n", targets[i], strerror(-r));
 			goto out;
@@ -186,8 +245,9 @@ int main(int argc, char **argv)
 	} else {
 		r = replay(p, input);
 	}
+	pipeline_close_outputs(p);
 	summary(pipeline_stats(p));
-	status = r < 0 || pipeline_stats(p)->output_errors ? 1 : 0;
+	status = r < 0 || pipeline_stats(p)->output_lost ? 1 : 0;
 out:
 	if (outputs) {
 		for (size_t i = 0; i < n_targets; i++)

@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * output: JSON lines to stdout or to a file opened for appending (0640,
- * never through a symlink). Lines are collected in a buffer and written
- * in OUTPUT_FLUSH_BYTES chunks, so a replay costs one write() per chunk,
- * not per event; the pipeline flushes when input goes idle and at exit.
+ * output: JSON lines to stdout or to a file.
+ *
+ * Lines are collected in a queue and written in OUTPUT_FLUSH_BYTES chunks
+ * (one write() per chunk, not per event); the pipeline flushes on every
+ * loop tick and at exit.
+ *
+ * Files are opened for appending, created 0640, never through a symbolic
+ * link. With a rotation size, a file is rotated before a line would take it
+ * past that size (never in the middle of a line): NAME.N-1 -> NAME.N, ...,
+ * NAME -> NAME.1, then a new NAME; with 0 generations the old file is
+ * removed. A single line larger than the size gets a file of its own.
+ *
+ * A failed write (ENOSPC, EIO...) keeps what was not written and retries on
+ * the next flush; it is reported once per outage. While failing, the queue
+ * grows to OUTPUT_MAX_QUEUED bytes; beyond that its lines are dropped and
+ * counted. When writing works again, an AUSCRIBE_LOSS line saying how many
+ * lines this output lost comes first.
  */
 #include "config.h"
 
@@ -11,15 +24,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 
 /* Write once this much is queued. */
 #define OUTPUT_FLUSH_BYTES (256 * 1024)
+/* While an output fails, queue at most this much; the rest is counted lost. */
+#define OUTPUT_MAX_QUEUED (16 * 1024 * 1024)
+/* Longest rotated name suffix: ".4294967295". */
+#define OUTPUT_SUFFIX_MAX 12
 
 struct output {
 	int fd;
@@ -27,34 +48,49 @@ struct output {
 	char *name;
 	char *prefix;
 	size_t prefix_len;
+	uint64_t rotate_size;
+	unsigned generations;
+	uint64_t size;           /* of the file, as far as we wrote it */
 	struct buf queue;
+	size_t queued_lines;
+	int failing;             /* the error of the current outage, or 0 */
+	bool mid_line;           /* the file ends in the middle of the queue's first line */
+	uint64_t lost_unreported;
+	struct output_counters c;
 };
 
-static int open_file(const char *path)
+static int open_file(const char *path, uint64_t *ret_size)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	struct stat st;
 
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	*ret_size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	return fd;
 }
 
-int output_open(const char *target, const char *prefix, struct output **ret)
+int output_open(const char *target, const struct output_options *opts, struct output **ret)
 {
 	struct output *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
 	buf_init(&o->queue);
+	o->fd = -1;
 	o->name = strdup(target);
-	o->prefix = prefix ? strdup(prefix) : NULL;
-	if (!o->name || (prefix && !o->prefix)) {
+	o->prefix = opts->prefix ? strdup(opts->prefix) : NULL;
+	if (!o->name || (opts->prefix && !o->prefix)) {
 		output_close(o);
 		return -ENOMEM;
 	}
-	o->prefix_len = prefix ? strlen(prefix) : 0;
+	o->prefix_len = opts->prefix ? strlen(opts->prefix) : 0;
 	if (strcmp(target, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 	} else {
-		o->fd = open_file(target);
+		o->rotate_size = opts->rotate_size;
+		o->generations = opts->generations;
+		o->fd = open_file(target, &o->size);
 		if (o->fd < 0) {
 			int r = o->fd;
 
@@ -67,69 +103,236 @@ int output_open(const char *target, const char *prefix, struct output **ret)
 	return 0;
 }
 
-int output_flush(struct output *o)
+/* Writes BUF[0, LEN) fully or returns -errno with *DONE bytes written. */
+static int write_all(int fd, const char *buf, size_t len, size_t *done)
 {
-	size_t off = 0;
-	int r = 0;
-
-	while (off < o->queue.len) {
-		ssize_t n = write(o->fd, o->queue.data + off, o->queue.len - off);
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = write(fd, buf + *done, len - *done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		off += (size_t)n;
+		if (n < 0)
+			return -errno;
+		*done += (size_t)n;
 	}
-	buf_reset(&o->queue);
+	return 0;
+}
+
+/* The in-band line for lines this output lost during an outage. */
+static int write_loss_line(struct output *o)
+{
+	struct timespec ts;
+	char line[256];
+	size_t done;
+	int n, r;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = snprintf(line, sizeof(line),
+		     "%s{\"ID\":\"%lld.%03ld:0\",\"AUSCRIBE_LOSS\":{\"signal\":\"output_error\","
+		     "\"events\":%" PRIu64 ",\"total\":%" PRIu64 "}}\n",
+		     o->prefix ? o->prefix : "", (long long)ts.tv_sec, ts.tv_nsec / 1000000, o->lost_unreported,
+		     o->c.lost);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EINVAL;
+	r = write_all(o->fd, line, (size_t)n, &done);
+	o->size += done;
+	if (r == 0)
+		o->lost_unreported = 0;
 	return r;
 }
 
-void output_close(struct output *o)
+/* Writes the queue's first N bytes, holding LINES lines; keeps what did not go. */
+static int write_queued(struct output *o, size_t n, size_t lines)
 {
+	size_t done;
+	int r = write_all(o->fd, o->queue.data, n, &done);
+
+	o->size += done;
+	if (r == 0) {
+		o->c.lines += lines;
+		o->queued_lines -= lines;
+		o->mid_line = false;
+	} else if (done) {
+		/* The retry completes the line cut in two; nothing may come between. */
+		o->mid_line = o->queue.data[done - 1] != '\n';
+	}
+	memmove(o->queue.data, o->queue.data + done, o->queue.len - done);
+	o->queue.len -= done;
+	return r;
+}
+
+int output_flush(struct output *o)
+{
+	int r = 0;
+
+	if (o->mid_line) {
+		const char *nl = memchr(o->queue.data, '\n', o->queue.len);
+
+		r = write_queued(o, (size_t)(nl - o->queue.data) + 1, 1);
+	}
+	if (r == 0 && o->lost_unreported)
+		r = write_loss_line(o);
+	if (r == 0 && o->queue.len)
+		r = write_queued(o, o->queue.len, o->queued_lines);
+	if (r < 0) {
+		o->c.errors++;
+		if (o->failing != r)
+			fprintf(stderr, "auscribe: Failed to write to '%s': %s; retrying, counting what "
+					"cannot be kept\n", o->name, strerror(-r));
+		o->failing = r;
+	} else if (o->failing) {
+		fprintf(stderr, "auscribe: writing to '%s' works again\n", o->name);
+		o->failing = 0;
+	}
+	return r;
+}
+
+/* Drops the queued lines (counted lost), but not the rest of a line cut in two. */
+static void drop_queue(struct output *o, size_t extra)
+{
+	size_t keep = 0, kept_lines = 0;
+
+	if (o->mid_line) {
+		keep = (size_t)((const char *)memchr(o->queue.data, '\n', o->queue.len) - o->queue.data) + 1;
+		kept_lines = 1;
+	}
+	o->lost_unreported += o->queued_lines - kept_lines + extra;
+	o->c.lost += o->queued_lines - kept_lines + extra;
+	o->queued_lines = kept_lines;
+	o->queue.len = keep;
+}
+
+static int rotated_name(const struct output *o, unsigned gen, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s.%u", o->name, gen);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* NAME.N-1 -> NAME.N ... NAME -> NAME.1 (or NAME removed), then a new NAME. */
+static int rotate(struct output *o)
+{
+	size_t len = strlen(o->name) + OUTPUT_SUFFIX_MAX;
+	char *from = malloc(len), *to = malloc(len);
+	int fd, r = 0;
+	uint64_t size;
+
+	if (!from || !to) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (unsigned g = o->generations; g > 1; g--) {
+		if (rotated_name(o, g - 1, from, len) < 0 || rotated_name(o, g, to, len) < 0) {
+			r = -ENAMETOOLONG;
+			goto out;
+		}
+		if (rename(from, to) < 0 && errno != ENOENT) {
+			r = -errno;
+			goto out;
+		}
+	}
+	if (o->generations) {
+		rotated_name(o, 1, to, len);
+		if (rename(o->name, to) < 0)
+			r = -errno;
+	} else if (unlink(o->name) < 0) {
+		r = -errno;
+	}
+	if (r < 0)
+		goto out;
+	fd = open_file(o->name, &size);
+	if (fd < 0) {
+		r = fd;
+		goto out;
+	}
+	close(o->fd);
+	o->fd = fd;
+	o->size = size;
+	o->c.rotations++;
+out:
+	if (r < 0)
+		fprintf(stderr, "auscribe: Failed to rotate '%s': %s; still writing to it\n", o->name,
+			strerror(-r));
+	free(from);
+	free(to);
+	return r;
+}
+
+int output_write(struct output *o, const struct event *ev, const char *line, size_t len)
+{
+	size_t need = o->prefix_len + len + 1;
+	int r = 0;
+
+	(void)ev;
+	if (o->rotate_size && o->size + o->queue.len > 0 && o->size + o->queue.len + need > o->rotate_size &&
+	    !o->failing) {
+		r = output_flush(o);
+		if (r == 0)
+			rotate(o);
+	}
+	if (o->failing && o->queue.len + need > OUTPUT_MAX_QUEUED) {
+		/* Still failing and no room: these lines are lost, and counted. */
+		drop_queue(o, 1);
+		return o->failing;
+	}
+	buf_add(&o->queue, o->prefix, o->prefix_len);
+	buf_add(&o->queue, line, len);
+	buf_addc(&o->queue, '\n');
+	if (buf_oom(&o->queue)) {
+		o->queue.oom = false;
+		drop_queue(o, 1);
+		return -ENOMEM;
+	}
+	o->queued_lines++;
+	if (o->queue.len >= OUTPUT_FLUSH_BYTES && !o->failing)
+		r = output_flush(o);
+	return r < 0 ? r : o->failing;
+}
+
+uint64_t output_close(struct output *o)
+{
+	uint64_t lost;
+
 	if (!o)
-		return;
-	if (o->queue.len)
-		output_flush(o);
+		return 0;
+	if (o->fd >= 0 && (o->queue.len || o->lost_unreported) && output_flush(o) < 0) {
+		o->c.lost += o->queued_lines;
+		fprintf(stderr, "auscribe: '%s': %" PRIu64 " lines could not be written before exit\n", o->name,
+			(uint64_t)o->queued_lines);
+	}
+	lost = o->c.lost;
 	if (o->owned)
 		close(o->fd);
 	buf_done(&o->queue);
 	free(o->name);
 	free(o->prefix);
 	free(o);
-}
-
-int output_write(struct output *o, const char *line, size_t len)
-{
-	buf_add(&o->queue, o->prefix, o->prefix_len);
-	buf_add(&o->queue, line, len);
-	buf_addc(&o->queue, '\n');
-	if (buf_oom(&o->queue)) {
-		buf_reset(&o->queue);
-		return -ENOMEM;
-	}
-	if (o->queue.len >= OUTPUT_FLUSH_BYTES)
-		return output_flush(o);
-	return 0;
+	return lost;
 }
 
 int output_reopen(struct output *o)
 {
+	uint64_t size;
 	int fd;
 
 	if (!o->owned)
 		return 0;
-	fd = open_file(o->name);
+	fd = open_file(o->name, &size);
 	if (fd < 0)
 		return fd;
 	close(o->fd);
 	o->fd = fd;
+	o->size = size;
 	return 0;
 }
 
 const char *output_name(const struct output *o)
 {
 	return o->name;
+}
+
+const struct output_counters *output_counters(const struct output *o)
+{
+	return &o->c;
 }

@@ -2,29 +2,50 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
- * Where JSON lines go: stdout ("-") or a file opened for appending.
- * Writes are buffered and flushed by output_flush() (the pipeline calls it
- * when input goes idle and at exit). Rotation and journald come later.
+ * Where JSON lines go: stdout ("-") or a file appended to and rotated by
+ * size. Each output has its own queue and error accounting, so one that
+ * fails (a full disk) neither stops the others nor loses events silently:
+ * what it could not write is counted and, once writing works again,
+ * stated in-band in that output.
  */
 
+struct event;
 struct output;
 
+struct output_options {
+	const char *prefix;     /* written before each line; NULL: none */
+	uint64_t rotate_size;   /* rotate a file once it would exceed this; 0: never */
+	unsigned generations;   /* rotated copies kept (.1 ... .N); 0: none kept */
+};
+
+struct output_counters {
+	uint64_t lines;         /* written */
+	uint64_t lost;          /* lines that could not be written */
+	uint64_t errors;        /* failed writes */
+	uint64_t rotations;
+};
+
 /*
- * Opens TARGET ("-" for stdout, otherwise a file path, created 0640).
- * PREFIX (may be NULL) is written before each line. Returns 0 and a new
- * output in *RET, or -errno.
+ * Opens TARGET ("-" for stdout, otherwise a file path, created 0640, never
+ * through a symbolic link). OPTS is copied. Returns 0 and a new output in
+ * *RET, or -errno.
  */
-int output_open(const char *target, const char *prefix, struct output **ret);
+int output_open(const char *target, const struct output_options *opts, struct output **ret);
 
-/* Flushes and closes. NULL-safe. */
-void output_close(struct output *o);
+/* Flushes and closes. Returns the lines it lost in all, the last flush included. NULL-safe. */
+uint64_t output_close(struct output *o);
 
-/* Queues one line (a newline is added). Returns 0 or -errno. */
-int output_write(struct output *o, const char *line, size_t len);
+/*
+ * Queues one line (a newline is added). EV is the event it encodes, or NULL
+ * for a line that is not an audit event (loss records). Returns 0, or
+ * -errno when the output is failing (the line is queued or counted lost).
+ */
+int output_write(struct output *o, const struct event *ev, const char *line, size_t len);
 
-/* Writes what is queued. Returns 0 or -errno. */
+/* Writes what is queued, retrying after failures. Returns 0 or -errno. */
 int output_flush(struct output *o);
 
 /*
@@ -35,3 +56,5 @@ int output_reopen(struct output *o);
 
 /* The target's name, for messages. */
 const char *output_name(const struct output *o);
+
+const struct output_counters *output_counters(const struct output *o);

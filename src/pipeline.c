@@ -33,6 +33,8 @@
 
 /* Bad lines reported one by one; the rest are counted. */
 #define PIPELINE_MAX_REPORTS 10
+/* Loss reports go to stderr at most once per this many seconds. */
+#define PIPELINE_LOSS_LOG_SECONDS 1
 /* Bytes of a bad line shown in its report. */
 #define PIPELINE_EXCERPT 80
 
@@ -43,28 +45,21 @@ struct pipeline {
 	struct userdb *userdb;
 	struct output **outputs;
 	size_t n_outputs;
-	int *output_failed;      /* per output: the error already reported */
 	struct buf line;
 	uint64_t now_ms;
 	uint64_t reports;
 	struct serialgap gaps;
 	uint64_t gaps_unreported;
+	uint64_t loss_logged_at;   /* monotonic seconds of the last loss line on stderr */
+	uint64_t loss_unlogged;    /* loss reports since then not on stderr */
 };
 
-/* Writes P->line to every output. */
-static void write_line(struct pipeline *p)
+/* Writes P->line to every output; each output reports its own failures. */
+static void write_line(struct pipeline *p, const struct event *ev)
 {
-	for (size_t i = 0; i < p->n_outputs; i++) {
-		int r = output_write(p->outputs[i], p->line.data, p->line.len);
-
-		if (r < 0) {
+	for (size_t i = 0; i < p->n_outputs; i++)
+		if (output_write(p->outputs[i], ev, p->line.data, p->line.len) < 0)
 			p->stats.output_errors++;
-			if (p->output_failed[i] != r)
-				fprintf(stderr, "auscribe: Failed to write to '%s': %s\n",
-					output_name(p->outputs[i]), strerror(-r));
-			p->output_failed[i] = r;
-		}
-	}
 }
 
 static void emit_event(const struct event *ev, void *userdata)
@@ -79,7 +74,7 @@ static void emit_event(const struct event *ev, void *userdata)
 		return;
 	}
 	p->stats.events_out++;
-	write_line(p);
+	write_line(p, ev);
 }
 
 void pipeline_report_loss(struct pipeline *p, const char *signal, const char *unit, uint64_t count,
@@ -97,9 +92,19 @@ void pipeline_report_loss(struct pipeline *p, const char *signal, const char *un
 		     reset ? ",\"reset\":true" : "");
 	buf_reset(&p->line);
 	buf_add(&p->line, text, (size_t)n);
-	write_line(p);
-	fprintf(stderr, "auscribe: loss: %" PRIu64 " %s lost (%s), %" PRIu64 " in all%s\n", count, unit, signal,
-		total, reset ? "; the kernel's counter was reset" : "");
+	write_line(p, NULL);
+
+	/* stderr gets at most one line a second; the stream gets every report. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((uint64_t)ts.tv_sec >= p->loss_logged_at + PIPELINE_LOSS_LOG_SECONDS || reset) {
+		fprintf(stderr, "auscribe: loss: %" PRIu64 " %s lost (%s), %" PRIu64 " in all%s%s\n", count, unit,
+			signal, total, reset ? "; the kernel's counter was reset" : "",
+			p->loss_unlogged ? "; more loss reports are in the output" : "");
+		p->loss_logged_at = (uint64_t)ts.tv_sec;
+		p->loss_unlogged = 0;
+	} else {
+		p->loss_unlogged++;
+	}
 }
 
 struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, size_t n_outputs,
@@ -112,9 +117,6 @@ struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, 
 		goto fail;
 	p->outputs = outputs;
 	p->n_outputs = n_outputs;
-	p->output_failed = calloc(n_outputs ? n_outputs : 1, sizeof(int));
-	if (!p->output_failed)
-		goto fail;
 	buf_init(&p->line);
 	if (conf->user_db) {
 		p->userdb = userdb_new();
@@ -148,7 +150,6 @@ void pipeline_free(struct pipeline *p)
 	for (size_t i = 0; i < p->n_outputs; i++)
 		output_close(p->outputs[i]);
 	free(p->outputs);
-	free(p->output_failed);
 	buf_done(&p->line);
 	free(p);
 }
@@ -222,19 +223,29 @@ void pipeline_feed_record(struct pipeline *p, int type, const char *payload, siz
 
 static void flush_outputs(struct pipeline *p)
 {
-	for (size_t i = 0; i < p->n_outputs; i++) {
-		int r = output_flush(p->outputs[i]);
+	uint64_t lost = 0;
 
-		if (r < 0) {
+	for (size_t i = 0; i < p->n_outputs; i++) {
+		if (output_flush(p->outputs[i]) < 0)
 			p->stats.output_errors++;
-			if (p->output_failed[i] != r)
-				fprintf(stderr, "auscribe: Failed to write to '%s': %s\n",
-					output_name(p->outputs[i]), strerror(-r));
-			p->output_failed[i] = r;
-		} else {
-			p->output_failed[i] = 0;
-		}
+		lost += output_counters(p->outputs[i])->lost;
 	}
+	p->stats.output_lost = lost;
+}
+
+void pipeline_close_outputs(struct pipeline *p)
+{
+	uint64_t lost = 0;
+
+	for (size_t i = 0; i < p->n_outputs; i++)
+		lost += output_close(p->outputs[i]);
+	p->n_outputs = 0;
+	p->stats.output_lost = lost;
+}
+
+void pipeline_flush_outputs(struct pipeline *p)
+{
+	flush_outputs(p);
 }
 
 void pipeline_tick(struct pipeline *p, uint64_t now_ms)

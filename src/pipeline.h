@@ -60,6 +60,15 @@ void pipeline_report_loss(struct pipeline *p, const char *signal, const char *un
 /* Reopens file outputs (SIGHUP: logrotate moved them). */
 void pipeline_reopen(struct pipeline *p);
 
+/*
+ * Closes the outputs (after pipeline_flush()), adding what they could not
+ * write to the counters; later events go nowhere.
+ */
+void pipeline_close_outputs(struct pipeline *p);
+
+/* Writes what the outputs hold (the input is about to wait). */
+void pipeline_flush_outputs(struct pipeline *p);
+
 /* Ends all open events (end of input) and flushes the outputs. */
 void pipeline_flush(struct pipeline *p);
 

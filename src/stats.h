@@ -17,7 +17,8 @@ struct stats {
 	uint64_t events_evicted;    /* ended early: too many open events */
 	uint64_t events_truncated;  /* records dropped: too many per event */
 	uint64_t records_dropped;   /* records beyond ASSEMBLER_MAX_RECORDS */
-	uint64_t output_errors;     /* failed writes */
+	uint64_t output_errors;     /* failed writes (retried) */
+	uint64_t output_lost;       /* lines outputs could not write, summed */
 	uint64_t lost_socket;       /* records our receive buffer dropped (SO_MEMINFO) */
 	uint64_t lost_kernel;       /* the kernel's lost counter, since we started */
 	uint64_t lost_serial_gap;   /* serials that never arrived (heuristic) */

@@ -266,6 +266,28 @@ static void test_limit_bytes(void **state)
 	assert_true(f->conf->argv_limit_bytes == SIZE_MAX);
 }
 
+static void test_sizes_rotation_netlink(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(f->conf->netlink_rcvbuf, 64u * 1024 * 1024);
+	assert_int_equal(f->conf->event_timeout_ms, 500);
+	assert_int_equal(f->conf->auditlog_size, 0);
+	load_ok(f, "[auditlog]\nfile = /tmp/x.log\nsize = 10M\ngenerations = 5\n"
+		   "[netlink]\nreceive-buffer = 4K\nevent-timeout = 250\n");
+	assert_int_equal(f->conf->auditlog_size, 10u * 1024 * 1024);
+	assert_int_equal(f->conf->auditlog_generations, 5);
+	assert_int_equal(f->conf->netlink_rcvbuf, 4096);
+	assert_int_equal(f->conf->event_timeout_ms, 250);
+	load_ok(f, "[netlink]\nreceive-buffer = 1G\n");
+	assert_true(f->conf->netlink_rcvbuf == 1024u * 1024 * 1024);
+	load_bad(f, "[netlink]\nreceive-buffer = 4k\n",
+		 "2: [netlink] receive-buffer: '4k' is not a non-negative integer");
+	load_bad(f, "[netlink]\nreceive-buffer = M\n",
+		 "2: [netlink] receive-buffer: 'M' is not a non-negative integer");
+	load_bad(f, "[netlink]\nbuffer = 1\n", "2: unknown key 'buffer' in [netlink]");
+}
+
 static void test_limit_bytes_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -404,8 +426,8 @@ static void test_not_supported(void **state)
 	struct fixture *f = *state;
 
 	load_bad(f, "user = _laurel\n", "1: user: not supported yet");
-	load_bad(f, "[auditlog]\nsize = 1000\n",
-		 "2: [auditlog] size: not supported yet");
+	load_bad(f, "[auditlog]\nread-users = alice\n",
+		 "2: [auditlog] read-users: not supported yet");
 	load_bad(f, "[filterlog]\nfile = filtered.log\n",
 		 "2: [filterlog] file: not supported yet");
 	load_bad(f, "[translate]\ndrop-raw = true\n",
@@ -609,6 +631,7 @@ int main(void)
 		T(test_execve_argv_errors),
 		T(test_limit_bytes),
 		T(test_limit_bytes_errors),
+		T(test_sizes_rotation_netlink),
 		T(test_translate),
 		T(test_comments),
 		T(test_layout),
