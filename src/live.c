@@ -302,10 +302,11 @@ static int setup(struct live *l, const struct conf *conf)
 		sd_event_source_set_floating(tick, true);
 		sd_event_source_unref(tick);
 	}
-	sd_event_set_watchdog(l->loop, true);
 	fprintf(stderr, "auscribe: listening on the kernel's audit multicast group (receive buffer %zu bytes)\n",
 		got);
 	sd_notify(0, "READY=1\nSTATUS=Reading the kernel's audit multicast group");
+	/* After READY=1: the watchdog pings a service that is up. */
+	sd_event_set_watchdog(l->loop, true);
 	return 0;
 }
 
