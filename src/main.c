@@ -27,6 +27,7 @@
 #include "live.h"
 #include "output.h"
 #include "pipeline.h"
+#include "sink_journal.h"
 #include "stats.h"
 
 /* -o may be given this many times. */
@@ -217,15 +218,12 @@ int main(int argc, char **argv)
 		targets[n_targets++] = conf->auditlog_file ? conf->auditlog_file : "-";
 	oo = (struct output_options){ .prefix = conf->line_prefix,
 				      .rotate_size = conf->auditlog_size,
-				      .generations = conf->auditlog_generations };
+				      .generations = (unsigned)conf->auditlog_generations,
+				      .journal_wait_ms = strcmp(input, "netlink") == 0 ? 0 : SINK_JOURNAL_REPLAY_WAIT_MS };
 	outputs = calloc(n_targets, sizeof(*outputs));
 	if (!outputs)
 		goto out;
 	for (size_t i = 0; i < n_targets; i++) {
-		if (strcmp(targets[i], "journal") == 0) {
-			fprintf(stderr, "auscribe: -o journal: journald output is not supported yet\n");
-			goto out;
-		}
 		r = output_open(targets[i], &oo, &outputs[i]);
 		if (r < 0) {
 			fprintf(stderr, "auscribe: Failed to open output '%s': %s\n", targets[i], strerror(-r));

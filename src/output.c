@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "sink_journal.h"
 
 /* Write once this much is queued. */
 #define OUTPUT_FLUSH_BYTES (256 * 1024)
@@ -43,6 +44,7 @@
 #define OUTPUT_SUFFIX_MAX 12
 
 struct output {
+	struct sink_journal *journal; /* "journal": everything goes there */
 	int fd;
 	bool owned;
 	char *name;
@@ -85,7 +87,16 @@ int output_open(const char *target, const struct output_options *opts, struct ou
 		return -ENOMEM;
 	}
 	o->prefix_len = opts->prefix ? strlen(opts->prefix) : 0;
-	if (strcmp(target, "-") == 0) {
+	if (strcmp(target, "journal") == 0) {
+		/* The line prefix is for text logs; journald gets plain JSON in MESSAGE. */
+		struct sink_journal_options jo = { .wait_ms = opts->journal_wait_ms };
+		int r = sink_journal_open_with(&jo, &o->journal);
+
+		if (r < 0) {
+			output_close(o);
+			return r;
+		}
+	} else if (strcmp(target, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 	} else {
 		o->rotate_size = opts->rotate_size;
@@ -166,6 +177,12 @@ int output_flush(struct output *o)
 {
 	int r = 0;
 
+	if (o->journal) {
+		/* A negative answer means "still queued"; drops are counted by the sink. */
+		sink_journal_flush(o->journal);
+		o->c.lost = sink_journal_counters(o->journal)->dropped;
+		return 0;
+	}
 	if (o->mid_line) {
 		const char *nl = memchr(o->queue.data, '\n', o->queue.len);
 
@@ -264,7 +281,13 @@ int output_write(struct output *o, const struct event *ev, const char *line, siz
 	size_t need = o->prefix_len + len + 1;
 	int r = 0;
 
-	(void)ev;
+	if (o->journal) {
+		r = sink_journal_write(o->journal, ev, line, len);
+		o->c.lost = sink_journal_counters(o->journal)->dropped;
+		if (r == 0)
+			o->c.lines++;
+		return r;
+	}
 	if (o->rotate_size && o->size + o->queue.len > 0 && o->size + o->queue.len + need > o->rotate_size &&
 	    !o->failing) {
 		r = output_flush(o);
@@ -296,6 +319,8 @@ uint64_t output_close(struct output *o)
 
 	if (!o)
 		return 0;
+	if (o->journal)
+		o->c.lost = sink_journal_close(o->journal);
 	if (o->fd >= 0 && (o->queue.len || o->lost_unreported) && output_flush(o) < 0) {
 		o->c.lost += o->queued_lines;
 		fprintf(stderr, "auscribe: '%s': %" PRIu64 " lines could not be written before exit\n", o->name,
@@ -317,7 +342,7 @@ int output_reopen(struct output *o)
 	int fd;
 
 	if (!o->owned)
-		return 0;
+		return 0; /* stdout, journald */
 	fd = open_file(o->name, &size);
 	if (fd < 0)
 		return fd;

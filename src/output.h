@@ -5,8 +5,9 @@
 #include <stdint.h>
 
 /*
- * Where JSON lines go: stdout ("-") or a file appended to and rotated by
- * size. Each output has its own queue and error accounting, so one that
+ * Where JSON lines go: stdout ("-"), journald ("journal", one entry per
+ * event with indexed fields: sink_journal.c) or a file appended to and
+ * rotated by size. Each output has its own queue and error accounting, so one that
  * fails (a full disk) neither stops the others nor loses events silently:
  * what it could not write is counted and, once writing works again,
  * stated in-band in that output.
@@ -19,6 +20,7 @@ struct output_options {
 	const char *prefix;     /* written before each line; NULL: none */
 	uint64_t rotate_size;   /* rotate a file once it would exceed this; 0: never */
 	unsigned generations;   /* rotated copies kept (.1 ... .N); 0: none kept */
+	unsigned journal_wait_ms; /* journald pushing back: block this long (replay), 0: queue (live) */
 };
 
 struct output_counters {
