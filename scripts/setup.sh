@@ -7,8 +7,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config gperf \
-	libmnl-dev libaudit-dev libcjson-dev libsystemd-dev libinih-dev libcmocka-dev \
-	clang libclang-rt-14-dev jq laurel auditd man-db >/dev/null
+	libmnl-dev libaudit-dev libcjson-dev libsystemd-dev libinih-dev libacl1-dev libcmocka-dev \
+	clang libclang-rt-14-dev jq laurel auditd acl man-db >/dev/null
 ./autogen.sh >/dev/null 2>&1
 mkdir -p build
 cd build

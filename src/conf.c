@@ -55,6 +55,7 @@ enum conf_type {
 	CONF_BOOL,	   /* bool */
 	CONF_SIZE,	   /* size_t, a non-negative decimal integer */
 	CONF_ARGV_FORMATS, /* execve-argv: a list of "array", "string" */
+	CONF_NAMES,	   /* char *: user or group names, joined by ',' */
 };
 
 /*
@@ -87,9 +88,10 @@ static const struct conf_key conf_keys[] = {
 	KEY("auditlog", "file", CONF_PATH, auditlog_file),
 	KEY("auditlog", "size", CONF_SIZE, auditlog_size),
 	KEY("auditlog", "generations", CONF_SIZE, auditlog_generations),
-	TODO("auditlog", "read-users"),
-	TODO("auditlog", "read-groups"),
-	TODO("auditlog", "read-other"),
+	KEY("auditlog", "read-users", CONF_NAMES, auditlog_read_users),
+	KEY("auditlog", "read-groups", CONF_NAMES, auditlog_read_groups),
+	KEY("auditlog", "read-other", CONF_BOOL, auditlog_read_other),
+	KEY("auditlog", "group", CONF_STRING, auditlog_group),
 	KEY("auditlog", "line-prefix", CONF_STRING, line_prefix),
 
 	TODO("filterlog", "file"),
@@ -485,6 +487,26 @@ static int conf_add_argv_format(struct conf_parser *p,
 	return 0;
 }
 
+/* A user or group name for an ACL: appended to the ','-joined list. */
+static int conf_add_name(struct conf_parser *p, const struct conf_key *k, const char *item)
+{
+	char **field = (char **)(void *)((char *)p->conf + k->offset);
+	size_t old = *field ? strlen(*field) : 0;
+	char *joined;
+
+	if (!*item || strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-$") !=
+			      strlen(item))
+		return conf_fail(p, k, "'%s' is not a user or group name", item);
+	joined = realloc(*field, old + strlen(item) + 2);
+	if (!joined)
+		return conf_fail_errno(p, -ENOMEM);
+	if (old)
+		joined[old++] = ',';
+	strcpy(joined + old, item);
+	*field = joined;
+	return 0;
+}
+
 static int conf_set_string(struct conf_parser *p, const struct conf_key *k,
 			   const char *value, char *out, char **field)
 {
@@ -543,6 +565,9 @@ static int conf_set(struct conf_parser *p, const struct conf_key *k,
 			r = conf_fail(p, k,
 				      "'%s' is not a non-negative integer",
 				      out);
+		break;
+	case CONF_NAMES:
+		r = conf_list(p, k, value, out, conf_add_name);
 		break;
 	case CONF_ARGV_FORMATS:
 		/* The file's first execve-argv replaces; later ones add. */
@@ -704,7 +729,7 @@ static char *conf_read_line(char *str, int num, void *stream)
 
 static bool conf_is_string(const struct conf_key *k)
 {
-	return k->type == CONF_STRING || k->type == CONF_PATH;
+	return k->type == CONF_STRING || k->type == CONF_PATH || k->type == CONF_NAMES;
 }
 
 static char **conf_string_field(struct conf *c, const struct conf_key *k)

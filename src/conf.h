@@ -23,6 +23,10 @@ struct conf {
 	char *line_prefix;       /* written before every JSON line; NULL: none */
 	size_t auditlog_size;    /* rotate the file past this size; 0: never */
 	size_t auditlog_generations; /* rotated copies kept */
+	char *auditlog_group;    /* group of the file (auscribe's own key); NULL: ours */
+	char *auditlog_read_users;  /* ACL read grants, names joined by ','; NULL: none */
+	char *auditlog_read_groups;
+	bool auditlog_read_other;
 
 	/* [transform] */
 	bool argv_array;         /* EXECVE.ARGV as a list (default true) */

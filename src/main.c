@@ -219,7 +219,11 @@ int main(int argc, char **argv)
 	oo = (struct output_options){ .prefix = conf->line_prefix,
 				      .rotate_size = conf->auditlog_size,
 				      .generations = (unsigned)conf->auditlog_generations,
-				      .journal_wait_ms = strcmp(input, "netlink") == 0 ? 0 : SINK_JOURNAL_REPLAY_WAIT_MS };
+				      .journal_wait_ms = strcmp(input, "netlink") == 0 ? 0 : SINK_JOURNAL_REPLAY_WAIT_MS,
+				      .group = conf->auditlog_group,
+				      .read_users = conf->auditlog_read_users,
+				      .read_groups = conf->auditlog_read_groups,
+				      .read_other = conf->auditlog_read_other };
 	outputs = calloc(n_targets, sizeof(*outputs));
 	if (!outputs)
 		goto out;

@@ -7,7 +7,9 @@
  * loop tick and at exit.
  *
  * Files are opened for appending, created 0640, never through a symbolic
- * link. With a rotation size, a file is rotated before a line would take it
+ * link; each time one is opened (start, rotation, SIGHUP) it gets the
+ * configured group and, with read-users / read-groups / read-other, a POSIX
+ * ACL granting read access (libacl), as LAUREL does. With a rotation size, a file is rotated before a line would take it
  * past that size (never in the middle of a line): NAME.N-1 -> NAME.N, ...,
  * NAME -> NAME.1, then a new NAME; with 0 generations the old file is
  * removed. A single line larger than the size gets a file of its own.
@@ -24,6 +26,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/acl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -45,6 +50,8 @@
 
 struct output {
 	struct sink_journal *journal; /* "journal": everything goes there */
+	gid_t gid;               /* (gid_t)-1: leave the group alone */
+	char *acl_text;          /* NULL: no ACL, plain 0640 */
 	int fd;
 	bool owned;
 	char *name;
@@ -61,15 +68,89 @@ struct output {
 	struct output_counters c;
 };
 
-static int open_file(const char *path, uint64_t *ret_size)
+/* Group and ACL for a freshly opened file. */
+static int set_access(const struct output *o, int fd)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	acl_t acl;
+	int r = 0;
+
+	if (o->gid != (gid_t)-1 && fchown(fd, (uid_t)-1, o->gid) < 0)
+		return -errno;
+	if (!o->acl_text)
+		return 0;
+	acl = acl_from_text(o->acl_text);
+	if (!acl)
+		return -errno;
+	if (acl_set_fd(fd, acl) < 0)
+		r = -errno;
+	acl_free(acl);
+	return r;
+}
+
+static int open_file(const struct output *o, uint64_t *ret_size)
+{
+	int fd = open(o->name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	struct stat st;
+	int r;
 
 	if (fd < 0)
 		return -errno;
+	r = set_access(o, fd);
+	if (r < 0) {
+		fprintf(stderr, "auscribe: Failed to set the group or read ACL of '%s': %s\n", o->name, strerror(-r));
+		close(fd);
+		return r;
+	}
 	*ret_size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	return fd;
+}
+
+/*
+ * The ACL text for OPTS ("u::rw-,g::r--,o::---,u:NAME:r--,...,m::r--"), or
+ * NULL when no read grant is configured. Names must exist: they are
+ * checked here, so a typo is an error at start, not a silent no-op.
+ */
+static int acl_text(const struct output_options *opts, char **ret)
+{
+	const char *lists[2] = { opts->read_users, opts->read_groups };
+	size_t size = 64;
+	char *t, *p;
+
+	*ret = NULL;
+	if (!opts->read_users && !opts->read_groups && !opts->read_other)
+		return 0;
+	for (int i = 0; i < 2; i++)
+		size += lists[i] ? strlen(lists[i]) * 2 + 16 : 0;
+	t = malloc(size);
+	if (!t)
+		return -ENOMEM;
+	p = t + sprintf(t, "u::rw-,g::r--,o::%s", opts->read_other ? "r--" : "---");
+	for (int i = 0; i < 2; i++) {
+		const char *s = lists[i];
+
+		while (s && *s) {
+			size_t n = strcspn(s, ",");
+			char name[256];
+
+			if (n >= sizeof(name)) {
+				free(t);
+				return -ENAMETOOLONG;
+			}
+			memcpy(name, s, n);
+			name[n] = '\0';
+			if (i == 0 ? !getpwnam(name) : !getgrnam(name)) {
+				fprintf(stderr, "auscribe: read-%s: no %s '%s'\n", i == 0 ? "users" : "groups",
+					i == 0 ? "user" : "group", name);
+				free(t);
+				return -ENOENT;
+			}
+			p += sprintf(p, ",%c:%s:r--", i == 0 ? 'u' : 'g', name);
+			s += n + (s[n] == ',');
+		}
+	}
+	strcpy(p, ",m::r--");
+	*ret = t;
+	return 0;
 }
 
 int output_open(const char *target, const struct output_options *opts, struct output **ret)
@@ -99,12 +180,29 @@ int output_open(const char *target, const struct output_options *opts, struct ou
 	} else if (strcmp(target, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 	} else {
+		int r;
+
 		o->rotate_size = opts->rotate_size;
 		o->generations = opts->generations;
-		o->fd = open_file(target, &o->size);
-		if (o->fd < 0) {
-			int r = o->fd;
+		o->gid = (gid_t)-1;
+		if (opts->group) {
+			const struct group *g = getgrnam(opts->group);
 
+			if (!g) {
+				fprintf(stderr, "auscribe: [auditlog] group: no group '%s'\n", opts->group);
+				output_close(o);
+				return -ENOENT;
+			}
+			o->gid = g->gr_gid;
+		}
+		r = acl_text(opts, &o->acl_text);
+		if (r < 0) {
+			output_close(o);
+			return r;
+		}
+		o->fd = open_file(o, &o->size);
+		if (o->fd < 0) {
+			r = o->fd;
 			output_close(o);
 			return r;
 		}
@@ -258,7 +356,7 @@ static int rotate(struct output *o)
 	}
 	if (r < 0)
 		goto out;
-	fd = open_file(o->name, &size);
+	fd = open_file(o, &size);
 	if (fd < 0) {
 		r = fd;
 		goto out;
@@ -332,6 +430,7 @@ uint64_t output_close(struct output *o)
 	buf_done(&o->queue);
 	free(o->name);
 	free(o->prefix);
+	free(o->acl_text);
 	free(o);
 	return lost;
 }
@@ -343,7 +442,7 @@ int output_reopen(struct output *o)
 
 	if (!o->owned)
 		return 0; /* stdout, journald */
-	fd = open_file(o->name, &size);
+	fd = open_file(o, &size);
 	if (fd < 0)
 		return fd;
 	close(o->fd);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,10 @@ struct output_options {
 	uint64_t rotate_size;   /* rotate a file once it would exceed this; 0: never */
 	unsigned generations;   /* rotated copies kept (.1 ... .N); 0: none kept */
 	unsigned journal_wait_ms; /* journald pushing back: block this long (replay), 0: queue (live) */
+	const char *group;      /* files' group; NULL: the process's */
+	const char *read_users; /* names joined by ',', granted read by POSIX ACL; NULL: none */
+	const char *read_groups;
+	bool read_other;        /* everyone may read */
 };
 
 struct output_counters {

@@ -15,7 +15,7 @@ trap cleanup EXIT
 A=$AUSCRIBE
 data=$top_srcdir/tests/golden/input
 : > "$tmp/empty.conf"
-plan 12
+plan 14
 
 ls "$data"/*.txt "$data"/tree/*.txt | grep -v reordered | xargs cat > "$tmp/all.log"
 "$A" -c "$tmp/empty.conf" -i "$tmp/all.log" -o - > "$tmp/expected" 2>/dev/null
@@ -43,6 +43,22 @@ printf '[auditlog]\nsize = 20000\ngenerations = 0\n' > "$tmp/g0.conf"
 check "generations = 2 keeps out.json, .1, .2" test "$(ls "$tmp/g2" | tr '\n' ' ')" = "out.json out.json.1 out.json.2 "
 check "generations = 0 keeps only out.json" test "$(ls "$tmp/g0")" = "out.json"
 check "files are created 0640" test "$(stat -c %a "$tmp/g0/out.json")" = 640
+
+# Group and read ACLs, on the first file and again after rotation.
+if [ "$(id -u)" = 0 ] && command -v getfacl > /dev/null; then
+	mkdir "$tmp/acl"
+	printf '[auditlog]\nsize = 20000\ngenerations = 1\ngroup = daemon\nread-users = nobody\nread-groups = adm\n' > "$tmp/acl.conf"
+	"$A" -c "$tmp/acl.conf" -i "$tmp/all.log" -o "$tmp/acl/out.json" 2>/dev/null
+	check "group and ACL: read for the named user and group only, after rotation too" sh -c "
+		for f in '$tmp/acl/out.json' '$tmp/acl/out.json.1'; do
+			test \"\$(stat -c %G \"\$f\")\" = daemon || exit 1
+			getfacl -cp \"\$f\" 2>/dev/null | tr '\n' ' ' | grep -q 'user::rw- user:nobody:r-- group::r-- group:adm:r-- mask::r-- other::---' || exit 1
+		done"
+else
+	ok "# SKIP ACL checks need root and getfacl (Debian package 'acl')"
+fi
+printf '[auditlog]\nread-users = nosuchuser\n' > "$tmp/bad-acl.conf"
+check "an unknown read-users name is an error at start, naming it" sh -c "'$A' -c '$tmp/bad-acl.conf' -i /dev/null -o '$tmp/never.json' 2> '$tmp/err'; test \$? -eq 1 && grep -q \"no user 'nosuchuser'\" '$tmp/err' && test ! -e '$tmp/never.json'"
 
 # SIGHUP reopens: logrotate moves the file, the daemon goes on in a new one.
 mkfifo "$tmp/in"

@@ -46,10 +46,15 @@ bail() {
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root (journald)"
-for c in journalctl jq systemd-cat logger awk od mkfifo; do
+for c in journalctl jq systemd-cat logger awk od mkfifo flock; do
 	command -v "$c" > /dev/null || skip "$c not found"
 done
 [ -x "$AUSCRIBE" ] || bail "$AUSCRIBE not found or not executable"
+
+# The machine has one journald socket path: take the lock the live tests use,
+# so two runs (make check here, CI in a clone) never start journalds together.
+exec 8>> /run/auscribe-live.lock || bail "cannot open /run/auscribe-live.lock"
+flock -w "${AUSCRIBE_LIVE_LOCK_WAIT:-900}" 8 || bail "/run/auscribe-live.lock still held"
 
 tmp=$(mktemp -d /tmp/auscribe-journal.XXXXXX) || bail "mktemp failed"
 . "$top_srcdir/tests/lib/tap.sh"

@@ -288,6 +288,20 @@ static void test_sizes_rotation_netlink(void **state)
 	load_bad(f, "[netlink]\nbuffer = 1\n", "2: unknown key 'buffer' in [netlink]");
 }
 
+static void test_read_acl_names(void **state)
+{
+	struct fixture *f = *state;
+
+	load_ok(f, "[auditlog]\nread-users = alice, bob\nread-users = carol\nread-groups = [\"adm\"]\n"
+		   "read-other = yes\ngroup = adm\n");
+	assert_string_equal(f->conf->auditlog_read_users, "alice,bob,carol");
+	assert_string_equal(f->conf->auditlog_read_groups, "adm");
+	assert_true(f->conf->auditlog_read_other);
+	assert_string_equal(f->conf->auditlog_group, "adm");
+	load_bad(f, "[auditlog]\nread-users = a:b\n",
+		 "2: [auditlog] read-users: 'a:b' is not a user or group name");
+}
+
 static void test_limit_bytes_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -426,8 +440,8 @@ static void test_not_supported(void **state)
 	struct fixture *f = *state;
 
 	load_bad(f, "user = _laurel\n", "1: user: not supported yet");
-	load_bad(f, "[auditlog]\nread-users = alice\n",
-		 "2: [auditlog] read-users: not supported yet");
+	load_bad(f, "[filterlog]\nsize = 1\n",
+		 "2: [filterlog] size: not supported yet");
 	load_bad(f, "[filterlog]\nfile = filtered.log\n",
 		 "2: [filterlog] file: not supported yet");
 	load_bad(f, "[translate]\ndrop-raw = true\n",
@@ -632,6 +646,7 @@ int main(void)
 		T(test_limit_bytes),
 		T(test_limit_bytes_errors),
 		T(test_sizes_rotation_netlink),
+		T(test_read_acl_names),
 		T(test_translate),
 		T(test_comments),
 		T(test_layout),
