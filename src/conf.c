@@ -81,7 +81,7 @@ struct conf_key {
 static const struct conf_key conf_keys[] = {
 	TODO("", "user"),
 	TODO("", "directory"),
-	TODO("", "statusreport-period"),
+	KEY("", "statusreport-period", CONF_SIZE, status_period),
 	TODO("", "input"),
 	TODO("", "marker"),
 
@@ -790,6 +790,7 @@ struct conf *conf_new(void)
 	c->universal = false;
 	c->user_db = false;
 	c->netlink_rcvbuf = CONF_DEFAULT_NETLINK_RCVBUF;
+	c->status_period = CONF_DEFAULT_STATUS_PERIOD;
 	c->event_timeout_ms = CONF_DEFAULT_EVENT_TIMEOUT_MS;
 	return c;
 }

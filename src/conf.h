@@ -14,10 +14,15 @@
 #define CONF_DEFAULT_PATH "/etc/auscribe/auscribe.conf"
 /* Receive buffer for the multicast socket: ~5 s of a busy system's records. */
 #define CONF_DEFAULT_NETLINK_RCVBUF (64u * 1024 * 1024)
+/* Seconds between in-band status records (live); a SIEM can alert on their absence. */
+#define CONF_DEFAULT_STATUS_PERIOD 60
 /* Live events without EOE end this long after their first record. */
 #define CONF_DEFAULT_EVENT_TIMEOUT_MS 500
 
 struct conf {
+	/* top level */
+	size_t status_period;    /* statusreport-period, seconds; 0: only on SIGUSR1 */
+
 	/* [auditlog] */
 	char *auditlog_file;     /* output file; NULL: none configured */
 	char *line_prefix;       /* written before every JSON line; NULL: none */

@@ -12,7 +12,9 @@
  *                         any increase becomes an in-band loss record
  *   SIGTERM, SIGINT   -> leave the loop (the caller flushes open events)
  *   SIGHUP            -> reopen file outputs
- *   SIGUSR1           -> a counters line on stderr
+ *   every statusreport-period seconds, and on SIGUSR1
+ *                     -> an in-band AUSCRIBE_STATUS record (SIGUSR1: and the
+ *                        counters on stderr)
  * Reads are bounded per wakeup so timers and signals stay responsive at
  * the kernel's highest rate; the loop comes straight back to the socket
  * while data is waiting. Readiness and the watchdog go to systemd through
@@ -54,6 +56,8 @@ struct live {
 	uint64_t tick_usec;
 	uint64_t next_loss_check;
 	bool loss_check_due;        /* an overrun was seen: check at the next tick */
+	uint64_t status_ms;         /* period of in-band status records; 0: off */
+	uint64_t next_status;
 	uint64_t drops_seen;        /* SO_MEMINFO drops already reported */
 	uint64_t truncated_seen;
 	bool have_kernel_lost;
@@ -144,6 +148,11 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 	uint64_t now = usec / 1000;
 
 	pipeline_tick(l->p, now);
+	if (l->status_ms && now >= l->next_status) {
+		if (l->next_status)
+			pipeline_report_status(l->p, "netlink", false);
+		l->next_status = now + l->status_ms;
+	}
 	if (l->loss_check_due) {
 		l->loss_check_due = false;
 		check_socket_loss(l);
@@ -161,12 +170,8 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 
 static void print_stats(struct live *l)
 {
-	const struct nl_input_counters *c = nl_input_counters(l->in);
-
 	check_socket_loss(l);
-	fprintf(stderr, "auscribe: datagrams=%llu enobufs=%llu ", (unsigned long long)c->datagrams,
-		(unsigned long long)c->enobufs);
-	stats_print(l->stats, stderr);
+	pipeline_report_status(l->p, "netlink", true);
 }
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
@@ -312,7 +317,7 @@ static int setup(struct live *l, const struct conf *conf)
 
 int live_run(const struct conf *conf, struct pipeline *p)
 {
-	struct live l = { .p = p, .stats = pipeline_stats_mut(p) };
+	struct live l = { .p = p, .stats = pipeline_stats_mut(p), .status_ms = conf->status_period * 1000 };
 	int r = setup(&l, conf);
 
 	if (r >= 0)

@@ -57,7 +57,7 @@ static void usage(FILE *f)
  * runs): taken through a signalfd whenever the input is about to wait, so
  * no code runs in a handler. Returns true when told to stop.
  */
-static bool replay_signals(struct pipeline *p, int sfd, int input_fd)
+static bool replay_signals(struct pipeline *p, int sfd, int input_fd, const char *name)
 {
 	struct signalfd_siginfo si;
 	struct pollfd fds[2] = { { input_fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
@@ -71,8 +71,7 @@ static bool replay_signals(struct pipeline *p, int sfd, int input_fd)
 			pipeline_reopen(p);
 			break;
 		case SIGUSR1:
-			fputs("auscribe: ", stderr);
-			stats_print(pipeline_stats(p), stderr);
+			pipeline_report_status(p, name, true);
 			break;
 		default:
 			return true;
@@ -114,7 +113,7 @@ static int replay(struct pipeline *p, const char *input)
 		if (!line_input_pending(in)) {
 			/* About to wait for input (a pipe, a slow writer): write what we have. */
 			pipeline_flush_outputs(p);
-			if (replay_signals(p, sfd, fd)) {
+			if (replay_signals(p, sfd, fd, name)) {
 				r = 0;
 				break;
 			}

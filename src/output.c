@@ -456,7 +456,8 @@ const char *output_name(const struct output *o)
 	return o->name;
 }
 
-const struct output_counters *output_counters(const struct output *o)
+const struct output_counters *output_counters(struct output *o)
 {
+	o->c.queued = o->journal ? sink_journal_counters(o->journal)->queued_now : o->queued_lines;
 	return &o->c;
 }

@@ -33,6 +33,7 @@ struct output_counters {
 	uint64_t lost;          /* lines that could not be written */
 	uint64_t errors;        /* failed writes */
 	uint64_t rotations;
+	uint64_t queued;        /* lines waiting to be written now */
 };
 
 /*
@@ -64,4 +65,5 @@ int output_reopen(struct output *o);
 /* The target's name, for messages. */
 const char *output_name(const struct output *o);
 
-const struct output_counters *output_counters(const struct output *o);
+/* The counters, with the queue depth as of now. */
+const struct output_counters *output_counters(struct output *o);

@@ -16,7 +16,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,7 @@ struct pipeline {
 	uint64_t gaps_unreported;
 	uint64_t loss_logged_at;   /* monotonic seconds of the last loss line on stderr */
 	uint64_t loss_unlogged;    /* loss reports since then not on stderr */
+	struct timespec started;   /* CLOCK_MONOTONIC, for the uptime */
 };
 
 /* Writes P->line to every output; each output reports its own failures. */
@@ -118,6 +121,7 @@ struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, 
 	p->outputs = outputs;
 	p->n_outputs = n_outputs;
 	buf_init(&p->line);
+	clock_gettime(CLOCK_MONOTONIC, &p->started);
 	if (conf->user_db) {
 		p->userdb = userdb_new();
 		if (!p->userdb)
@@ -259,6 +263,76 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms)
 		p->gaps_unreported = 0;
 	}
 	flush_outputs(p);
+}
+
+/* Resident memory now, in kB (/proc/self/statm); 0 if unknown. */
+static uint64_t rss_kb(void)
+{
+	unsigned long size, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (uint64_t)resident * (uint64_t)(sysconf(_SC_PAGESIZE) / 1024);
+}
+
+void pipeline_report_status(struct pipeline *p, const char *input, bool to_stderr)
+{
+	const struct stats *s = &p->stats;
+	struct timespec now, mono;
+	struct rusage ru;
+	struct buf b;
+	char num[256];
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	getrusage(RUSAGE_SELF, &ru);
+	buf_init(&b);
+	n = snprintf(num, sizeof(num), "{\"ID\":\"%lld.%03ld:0\",\"AUSCRIBE_STATUS\":{\"version\":\"%s\",\"input\":\"",
+		     (long long)now.tv_sec, now.tv_nsec / 1000000, PACKAGE_VERSION);
+	buf_add(&b, num, (size_t)n);
+	strenc_json_escape(&b, input, strlen(input));
+	n = snprintf(num, sizeof(num),
+		     "\",\"uptime\":%lld,\"records_in\":%" PRIu64 ",\"records_bad\":%" PRIu64
+		     ",\"events_out\":%" PRIu64 ",\"events_timed_out\":%" PRIu64 ",\"events_evicted\":%" PRIu64,
+		     (long long)(mono.tv_sec - p->started.tv_sec), s->records_in, s->records_bad, s->events_out,
+		     s->events_timed_out, s->events_evicted);
+	buf_add(&b, num, (size_t)n);
+	n = snprintf(num, sizeof(num),
+		     ",\"events_truncated\":%" PRIu64 ",\"open_events\":%zu,\"lost\":{\"receive_buffer\":%" PRIu64
+		     ",\"kernel_lost\":%" PRIu64 ",\"serial_gap\":%" PRIu64 ",\"truncated\":%" PRIu64 "},\"outputs\":[",
+		     s->events_truncated, assembler_open(p->assembler), s->lost_socket, s->lost_kernel,
+		     s->lost_serial_gap, s->nl_truncated);
+	buf_add(&b, num, (size_t)n);
+	for (size_t i = 0; i < p->n_outputs; i++) {
+		const struct output_counters *c = output_counters(p->outputs[i]);
+
+		buf_add(&b, i ? ",{\"name\":\"" : "{\"name\":\"", i ? 10 : 9);
+		strenc_json_escape(&b, output_name(p->outputs[i]), strlen(output_name(p->outputs[i])));
+		n = snprintf(num, sizeof(num),
+			     "\",\"lines\":%" PRIu64 ",\"queued\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"errors\":%" PRIu64 "}",
+			     c->lines, c->queued, c->lost, c->errors);
+		buf_add(&b, num, (size_t)n);
+	}
+	n = snprintf(num, sizeof(num), "],\"cpu_user\":%.3f,\"cpu_system\":%.3f,\"rss_kb\":%" PRIu64 ",\"rss_max_kb\":%ld}}",
+		     (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+		     (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, rss_kb(), ru.ru_maxrss);
+	buf_add(&b, num, (size_t)n);
+	if (!buf_oom(&b)) {
+		buf_reset(&p->line);
+		buf_add(&p->line, b.data, b.len);
+		write_line(p, NULL);
+		flush_outputs(p);
+	}
+	buf_done(&b);
+	if (to_stderr) {
+		fputs("auscribe: ", stderr);
+		stats_print(s, stderr);
+	}
 }
 
 void pipeline_reopen(struct pipeline *p)

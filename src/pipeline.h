@@ -57,6 +57,14 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms);
 void pipeline_report_loss(struct pipeline *p, const char *signal, const char *unit, uint64_t count,
 			  uint64_t total, bool reset);
 
+/*
+ * Writes an in-band AUSCRIBE_STATUS record into every output (and, with
+ * TO_STDERR, the counters on stderr): version, uptime, records and events
+ * in and out, losses by signal, per-output queue depth and errors, CPU
+ * and memory. INPUT names the input ("netlink", a file).
+ */
+void pipeline_report_status(struct pipeline *p, const char *input, bool to_stderr);
+
 /* Reopens file outputs (SIGHUP: logrotate moved them). */
 void pipeline_reopen(struct pipeline *p);
 

@@ -15,7 +15,7 @@ trap cleanup EXIT
 A=$AUSCRIBE
 data=$top_srcdir/tests/golden/input
 : > "$tmp/empty.conf"
-plan 14
+plan 15
 
 ls "$data"/*.txt "$data"/tree/*.txt | grep -v reordered | xargs cat > "$tmp/all.log"
 "$A" -c "$tmp/empty.conf" -i "$tmp/all.log" -o - > "$tmp/expected" 2>/dev/null
@@ -76,6 +76,22 @@ wait "$pid"
 pid=""
 check "SIGHUP: the old file has the first event, the new file the next" sh -c "
 	grep -q 15558 '$tmp/hup.json.old' && grep -q 151316 '$tmp/hup.json' && test \$(cat '$tmp/hup.json.old' '$tmp/hup.json' | wc -l) -eq 2"
+
+# logrotate's copytruncate: the file is copied and truncated under us; we append, so the
+# next event starts the truncated file cleanly.
+mkfifo "$tmp/in3"
+"$A" -c "$tmp/empty.conf" -i "$tmp/in3" -o "$tmp/ct.json" 2>/dev/null &
+pid=$!
+exec 3> "$tmp/in3"
+cat "$data/record-execve.txt" >&3
+for i in $(seq 50); do [ -s "$tmp/ct.json" ] && break; sleep 0.1; done
+cp "$tmp/ct.json" "$tmp/ct.json.1" && : > "$tmp/ct.json"
+cat "$data/record-login.txt" >&3
+exec 3>&-
+wait "$pid"
+pid=""
+check "copytruncate: the copy has the first event, the truncated file just the next" sh -c "
+	grep -q 15558 '$tmp/ct.json.1' && test \$(wc -l < '$tmp/ct.json') -eq 1 && jq -e '.ID == \"1640027821.949:151316\"' '$tmp/ct.json' >/dev/null && test \$(wc -c < '$tmp/ct.json') -eq \$(sed -n 1p '$tmp/ct.json' | wc -c)"
 
 # A full disk: writes fail, are retried, and resume when space returns.
 if [ "$(id -u)" != 0 ] || ! mkdir "$tmp/mnt" || ! mount -t tmpfs -o size=2m tmpfs "$tmp/mnt" 2>/dev/null; then
