@@ -803,31 +803,15 @@ oom:
 	return -ENOMEM;
 }
 
-/* The JSON key of record type TYPE (as written in the first record R). */
+/* The JSON key of R's record type. */
 static void put_type_key(struct buf *b, bool *first, const struct record *r)
 {
-	const char *name = record_type_name(r->type);
-	char unknown[32];
+	char scratch[32];
+	const char *name;
+	size_t len;
 
-	if (!name && r->type_name_len && !(r->type_name_len > 8 && memcmp(r->text + r->type_name, "UNKNOWN[", 8) == 0)) {
-		put_key(b, first, r->text + r->type_name, r->type_name_len);
-		return;
-	}
-	if (!name) {
-		snprintf(unknown, sizeof(unknown), "UNKNOWN[%d]", r->type);
-		name = unknown;
-	}
-	put_key(b, first, name, strlen(name));
-}
-
-static bool same_type(const struct record *a, const struct record *b)
-{
-	if (a->type != b->type)
-		return false;
-	if (a->type >= 0)
-		return true;
-	return a->type_name_len == b->type_name_len &&
-	       memcmp(a->text + a->type_name, b->text + b->type_name, a->type_name_len) == 0;
+	record_type_label(r, scratch, &name, &len);
+	put_key(b, first, name, len);
 }
 
 /* One record type's object: fields of every record of that type, then extras. */
@@ -838,12 +822,12 @@ static int put_object(struct json_encoder *enc, struct buf *b, const struct even
 	struct keyset ks;
 
 	for (const struct record *r = r0; r; r = r->next)
-		n += same_type(r, r0);
+		n += record_same_type(r, r0);
 	if (n > 1 && !keyset_init(&ks, 64))
 		return -ENOMEM;
 	buf_addc(b, '{');
 	for (const struct record *r = r0; r; r = r->next) {
-		if (!same_type(r, r0))
+		if (!record_same_type(r, r0))
 			continue;
 		put_fields(enc, b, &first, r, n > 1 ? &ks : NULL);
 	}
@@ -867,7 +851,7 @@ static void put_list(struct json_encoder *enc, struct buf *b, const struct event
 	for (const struct record *r = r0; r; r = r->next) {
 		bool first = true;
 
-		if (!same_type(r, r0))
+		if (!record_same_type(r, r0))
 			continue;
 		if (!lfirst)
 			buf_addc(b, ',');
@@ -906,10 +890,10 @@ int json_encode_event(struct json_encoder *enc, const struct event *ev, struct b
 
 		if (n_types < JSON_MAX_TYPES) {
 			for (size_t i = 0; i < n_types && !seen; i++)
-				seen = same_type(types[i], r);
+				seen = record_same_type(types[i], r);
 		} else {
 			for (const struct record *p = ev->records; p != r && !seen; p = p->next)
-				seen = same_type(p, r);
+				seen = record_same_type(p, r);
 		}
 		if (seen)
 			continue;

@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <libaudit.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,34 @@ const char *record_type_name(int type)
 		return NULL;
 	e = bsearch(&type, msgtab, sizeof(msgtab) / sizeof(msgtab[0]), sizeof(msgtab[0]), msgtab_cmp);
 	return e ? e->name : audit_msg_type_to_name(type);
+}
+
+bool record_same_type(const struct record *a, const struct record *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type >= 0)
+		return true;
+	return a->type_name_len == b->type_name_len &&
+	       memcmp(a->text + a->type_name, b->text + b->type_name, a->type_name_len) == 0;
+}
+
+void record_type_label(const struct record *r, char *scratch, const char **ret, size_t *ret_len)
+{
+	const char *name = record_type_name(r->type);
+
+	if (!name && r->type_name_len &&
+	    !(r->type_name_len > 8 && memcmp(r->text + r->type_name, "UNKNOWN[", 8) == 0)) {
+		*ret = r->text + r->type_name;
+		*ret_len = r->type_name_len;
+		return;
+	}
+	if (!name) {
+		snprintf(scratch, 32, "UNKNOWN[%d]", r->type);
+		name = scratch;
+	}
+	*ret = name;
+	*ret_len = strlen(name);
 }
 
 /* The type from its name: "SYSCALL" or "UNKNOWN[1420]"; -1 if unknown. */

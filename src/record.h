@@ -96,6 +96,16 @@ bool record_type_is_object(int type);     /* one JSON object per event, not a li
  */
 const char *record_type_name(int type);
 
+/* Same record type: by number, or by the name as written when unknown. */
+bool record_same_type(const struct record *a, const struct record *b);
+
+/*
+ * The name R's type goes by in output ("SYSCALL", "MAC_TASK_CONTEXTS", a
+ * name we do not know as written, or "UNKNOWN[n]"): LEN bytes at *RET,
+ * which may point into R or into SCRATCH (at least 32 bytes).
+ */
+void record_type_label(const struct record *r, char *scratch, const char **ret, size_t *ret_len);
+
 /* Compare two event IDs: <0, 0, >0. */
 int event_id_cmp(const struct event_id *a, const struct event_id *b);
 

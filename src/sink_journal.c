@@ -206,17 +206,6 @@ static bool value_bytes(struct fieldset *fs, const struct record *r, const struc
 	return true;
 }
 
-/* Same record type as json.c groups them: by number, by name if unknown. */
-static bool same_type(const struct record *a, const struct record *b)
-{
-	if (a->type != b->type)
-		return false;
-	if (a->type >= 0)
-		return true;
-	return a->type_name_len == b->type_name_len &&
-	       memcmp(a->text + a->type_name, b->text + b->type_name, a->type_name_len) == 0;
-}
-
 /* One AUSCRIBE_RECORD per record type, named as the JSON keys are. */
 static void add_record_types(struct fieldset *fs, const struct event *ev)
 {
@@ -224,25 +213,18 @@ static void add_record_types(struct fieldset *fs, const struct event *ev)
 	size_t n = 0;
 
 	for (const struct record *r = ev->records; r && n < SINK_JOURNAL_MAX_TYPES; r = r->next) {
-		const char *name = record_type_name(r->type);
+		const char *name;
+		size_t len;
 		bool dup = false;
-		char unknown[32];
+		char scratch[32];
 
 		for (size_t i = 0; i < n && !dup; i++)
-			dup = same_type(seen[i], r);
+			dup = record_same_type(seen[i], r);
 		if (dup)
 			continue;
 		seen[n++] = r;
-		if (!name && r->type_name_len &&
-		    !(r->type_name_len > 8 && memcmp(r->text + r->type_name, "UNKNOWN[", 8) == 0)) {
-			add_field(fs, "AUSCRIBE_RECORD", r->text + r->type_name, r->type_name_len);
-			continue;
-		}
-		if (!name) {
-			snprintf(unknown, sizeof(unknown), "UNKNOWN[%d]", r->type);
-			name = unknown;
-		}
-		add_field_str(fs, "AUSCRIBE_RECORD", name);
+		record_type_label(r, scratch, &name, &len);
+		add_field(fs, "AUSCRIBE_RECORD", name, len);
 	}
 }
 
