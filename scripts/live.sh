@@ -15,8 +15,9 @@ enabled=$(auditctl -s | awk '$1 == "enabled" { print $2 }')
 loaded=""
 pid=""
 cleanup() {
-	trap - EXIT INT TERM HUP
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	# Nothing may interrupt this: a second signal would leave the rules loaded.
+	trap '' INT TERM HUP
+	trap - EXIT
 	if [ -n "$loaded" ]; then
 		grep -v '^#' rules/example.rules | grep . | sed 's/^-a /-d /; s/^-w /-W /' | while read -r rule; do
 			# shellcheck disable=SC2086 # the rule is words
@@ -27,6 +28,7 @@ cleanup() {
 	if [ "$enabled" = 0 ]; then
 		auditctl -e 0 >/dev/null && echo "live.sh: auditing disabled again, as it was" >&2
 	fi
+	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM HUP

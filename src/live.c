@@ -267,6 +267,15 @@ static int setup(struct live *l, const struct conf *conf)
 				      "net.core.rmem_max)");
 	check_kernel(l);
 
+	/*
+	 * A shell starts background jobs with SIGINT ignored; we are told to
+	 * stop by it all the same. Default dispositions, then blocked: the
+	 * signals reach us only through the loop.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);

@@ -96,6 +96,11 @@ static int replay(struct pipeline *p, const char *input)
 			return -errno;
 		}
 	}
+	/* Background jobs start with SIGINT ignored; it still means stop. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGHUP);
 	sigaddset(&ss, SIGUSR1);
