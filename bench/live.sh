@@ -187,9 +187,9 @@ case $enabled0 in
 esac
 rules_loaded=1
 # shellcheck disable=SC2086
-auditctl -a $rule_sys > /dev/null || exit 1
+auditctl -A $rule_sys > /dev/null || exit 1
 # shellcheck disable=SC2086
-auditctl -a $rule_exec > /dev/null || exit 1
+auditctl -A $rule_exec > /dev/null || exit 1
 auditctl -e 1 > /dev/null || exit 1
 # Other readers of the group (journald, Auditbeat...) cost kauditd time.
 listeners=$(awk '$2 == 9 && $4 != "00000000"' /proc/net/netlink | wc -l)

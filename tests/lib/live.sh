@@ -21,7 +21,9 @@
 # - every process it starts is stopped and waited for, with a bound.
 #
 #   live_init NAME             checks, temp dir $tmp, lock, auditctl -e 1
-#   live_rule "always,exit …"  adds a rule (auditctl -a), removed at exit
+#   live_rule "always,exit …"  adds a rule at the head of the list (auditctl
+#                              -A, so the host's own rules cannot claim our
+#                              events for their keys), removed at exit
 #   live_watch DIR PERMS       adds a watch (auditctl -w), removed at exit
 #   live_as_workload CMD…      runs CMD in a subshell with login uid $live_auid
 #   live_workload_nudged CMD…  the same for bursts: wakes tasks the kernel
@@ -133,12 +135,13 @@ live_init() {
 		live_skip "cannot set /proc/self/loginuid (loginuid_immutable?)"
 }
 
-# live_rule RULE: auditctl -a RULE; the text is split on blanks, as
+# live_rule RULE: auditctl -A RULE (first in the list: the kernel gives an
+# event the key of the first rule it matches); the text is split on blanks, as
 # auditctl's own rule files are. Returns auditctl's status (a rule the
 # kernel refuses, e.g. arch=b32 without compat, is not remembered).
 live_rule() {
 	# shellcheck disable=SC2086 # split on purpose
-	auditctl -a $1 > "$tmp/auditctl.err" 2>&1 || return 1
+	auditctl -A $1 > "$tmp/auditctl.err" 2>&1 || return 1
 	live_rules+=("$1")
 }
 
