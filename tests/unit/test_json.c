@@ -19,6 +19,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "event_util.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -53,44 +55,6 @@ static void check_unique_keys(const cJSON *j)
 		check_unique_keys(c);
 }
 
-/* Frees the records of EV. */
-static void free_event(struct event *ev)
-{
-	struct record *r = ev->records;
-
-	while (r) {
-		struct record *next = r->next;
-
-		record_free(r);
-		r = next;
-	}
-	ev->records = NULL;
-}
-
-/* Builds an event from the NULL-terminated LINES, in that order. */
-static void build_event(const char *const *lines, struct event *ev)
-{
-	struct record *tail = NULL;
-
-	*ev = (struct event){ 0 };
-	for (size_t i = 0; lines[i]; i++) {
-		struct record *r = NULL;
-		int rc = record_parse_line(lines[i], strlen(lines[i]), &r);
-
-		if (rc != 0)
-			fail_msg("cannot parse line %zu: %d: %s", i, rc, lines[i]);
-		if (!tail) {
-			ev->records = r;
-			ev->id = r->id;
-			ev->node = r->node_len ? r->text + r->node : NULL;
-			ev->node_len = r->node_len;
-		} else {
-			tail->next = r;
-		}
-		tail = r;
-		ev->n_records++;
-	}
-}
 
 /* Encodes EV with OPTS; returns the NUL-terminated line (free it). Checks it with cJSON. */
 static char *encode_event(const struct json_options *opts, const struct event *ev)
