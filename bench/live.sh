@@ -367,32 +367,8 @@ if [ "$apid" != 0 ]; then
 	echo "auditd: pid $apid already registered; no private auditd, its log is not counted"
 else
 	mkdir -m 0700 "$tmp/auditd" "$tmp/auditd/plugins"
-	cat > "$tmp/auditd/auditd.conf" << EOT
-local_events = yes
-write_logs = yes
-log_file = $tmp/auditd/audit.log
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 4096
-max_log_file_action = IGNORE
-num_logs = 0
-priority_boost = 4
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-use_libwrap = no
-q_depth = 2000
-overflow_action = IGNORE
-max_restarts = 0
-plugin_dir = $tmp/auditd/plugins
-end_of_event_timeout = 2
-EOT
+	sed "s|@LOG@|$tmp/auditd/audit.log|; s|@PLUGINS@|$tmp/auditd/plugins|" \
+		"$top/tests/lib/auditd-private.conf.in" > "$tmp/auditd/auditd.conf"
 	chmod 0600 "$tmp/auditd/auditd.conf"
 	[ -e /run/auditd.pid ] || pidfile_new=1
 	auditd -n -s nochange -c "$tmp/auditd" > "$tmp/auditd.err" 2>&1 9>&- &

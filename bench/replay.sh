@@ -26,19 +26,9 @@ echo "corpus: $n events, $(wc -l < "$tmp/corpus.log") lines, $(du -m "$tmp/corpu
 
 : > "$tmp/auscribe.conf"
 mkdir -p "$tmp/lout"
-cat > "$tmp/laurel.toml" <<EOT
-directory = "$tmp/lout"
-[auditlog]
-file = "out.jsonl"
-[translate]
-universal = false
-user-db = false
-[enrich]
-pid = false
-container = false
-script = false
-execve-env = []
-EOT
+# The golden corpus's reference config (enrichment off), writing to a file as auscribe does.
+sed "s|^directory = .*|directory = \"$tmp/lout\"|; s|^file = .*|file = \"out.jsonl\"|" \
+	"$top/tests/golden/laurel-0.5.1/config.toml" > "$tmp/laurel.toml"
 
 run() { # NAME COMMAND...: prints "NAME events/s us/event RSS"
 	name=$1

@@ -53,31 +53,8 @@ else
 	conf=$tmp/auditd
 	log=$tmp/auditd/audit.log
 	mkdir -p "$conf/plugins.d"
-	cat > "$conf/auditd.conf" << EOF
-# tests/e2e/coexist.sh: a private auditd, RAW log in the temp dir, no plugins.
-local_events = yes
-write_logs = yes
-log_file = $log
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 20
-max_log_file = 0
-max_log_file_action = IGNORE
-num_logs = 0
-priority_boost = 0
-name_format = NONE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-plugin_dir = $conf/plugins.d
-q_depth = 2000
-overflow_action = IGNORE
-end_of_event_timeout = 2
-EOF
+	sed "s|@LOG@|$log|; s|@PLUGINS@|$conf/plugins.d|" \
+		"$top_srcdir/tests/lib/auditd-private.conf.in" > "$conf/auditd.conf"
 	chmod 600 "$conf/auditd.conf"
 	# -n: no fork, so it is our child; -s nochange: the enabled flag is
 	# ours to manage (tests/lib/live.sh restores it).

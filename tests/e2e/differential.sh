@@ -42,21 +42,9 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 99' INT TERM HUP
 mkdir "$tmp/laurel-state"
 : > "$tmp/empty.conf"
-cat > "$tmp/laurel.toml" <<EOF
-# tests/e2e/differential.sh: the reference config of the golden corpus
-# (expected-laurel-0.5.1/config.toml) with a private state directory.
-directory = "$tmp/laurel-state"
-[auditlog]
-file = "-"
-[translate]
-universal = false
-user-db = false
-[enrich]
-pid = false
-container = false
-script = false
-execve-env = []
-EOF
+# The golden corpus's reference config, with a private state directory.
+sed "s|^directory = .*|directory = \"$tmp/laurel-state\"|" \
+	"$top_srcdir/tests/golden/laurel-0.5.1/config.toml" > "$tmp/laurel.toml"
 
 # input_ids FILE: the distinct event keys of raw audit lines, as
 # "NODE<TAB>SEC.MSEC:SERIAL" (NODE empty without a node= prefix).
