@@ -171,8 +171,11 @@ if [ -n "${AUSCRIBE_CONF:-}" ]; then
 	conf=$AUSCRIBE_CONF
 else
 	conf=$tmp/auscribe.conf
-	: > "$conf"
+	: > "$conf"   # the defaults: enrichment on
 fi
+# Enrichment off (the golden config): what enrichment costs, per event.
+plain=$tmp/plain.conf
+cp "$top/tests/golden/auscribe.conf" "$plain"
 
 # --- the live part, one at a time -------------------------------------------
 exec 9> "$lock"
@@ -214,6 +217,7 @@ start_reader() {
 	floor-recv-defbuf) "$tmp/floor" -m recv -b 0 -k "$key" > "$2" 2> "$3" 9>&- & ;;
 	floor-*) "$tmp/floor" -m "${1#floor-}" -k "$key" > "$2" 2> "$3" 9>&- & ;;
 	auscribe) "$bin" -c "$conf" -i netlink -o "$2" > /dev/null 2> "$3" 9>&- & ;;
+	auscribe-plain) "$bin" -c "$plain" -i netlink -o "$2" > /dev/null 2> "$3" 9>&- & ;;
 	esac
 	rpid=$!
 	live_pids="$live_pids $rpid"
@@ -303,7 +307,7 @@ run() {
 		cpu=$(kv "$out" cpu_us)
 		rpe=$(awk -v r="$(kv "$out" records)" -v k="${delivered:-0}" 'BEGIN { print (k > 0 ? r / k : 0) }')
 		;;
-	auscribe)
+	auscribe*)
 		delivered=$(grep -c -F "\"$key\"" "$out")
 		rloss="in-band: $(inband "$out")"
 		c=$(kv "$err" lost_socket)/$(kv "$err" lost_kernel)/$(kv "$err" lost_serial_gap)
@@ -359,6 +363,8 @@ else
 	run sys2-auscribe syscall 2 0 auscribe
 	run sys2-auscribe-stop1s syscall 2 0 auscribe 1
 	run exec1-auscribe exec 1 0 auscribe
+	run sys1-auscribe-plain syscall 1 0 auscribe-plain
+	run exec1-auscribe-plain exec 1 0 auscribe-plain
 fi
 
 # --- 4: beside auditd ----------------------------------------------------------
@@ -429,6 +435,10 @@ END {
 		rate("sys1-mmsg"), rate("sys2-mmsg"), rpe, rate("exec1-mmsg"), rate("exec2-mmsg"), base_sys, base_exec)
 	printf("floor: recv %.2f µs/event, recvmmsg %.2f µs/event (1 generator); at 2 generators recv lost %d, recvmmsg lost %d (64 MiB), recv with the default buffer lost %d of %d\n",
 		per("sys1-recv"), per("sys1-mmsg"), loss("sys2-recv"), loss("sys2-mmsg"), loss("sys2-recv-defbuf"), row["sys2-recv-defbuf", 4])
+	if (seen["sys1-auscribe-plain"])
+		printf("enrichment: %.2f vs %.2f µs/event syscall events (%+.0f%%), %.2f vs %.2f µs/event exec events (%+.0f%%), on vs off\n",
+			per("sys1-auscribe"), per("sys1-auscribe-plain"), per("sys1-auscribe-plain") > 0 ? 100 * (per("sys1-auscribe") / per("sys1-auscribe-plain") - 1) : 0,
+			per("exec1-auscribe"), per("exec1-auscribe-plain"), per("exec1-auscribe-plain") > 0 ? 100 * (per("exec1-auscribe") / per("exec1-auscribe-plain") - 1) : 0)
 	if (seen["sys1-auscribe"]) {
 		printf("target zero loss, 1 generator, %d s, default buffer (%s bytes): %s (lost %d of %d at %.0f events/s)\n",
 			secs, buf, loss("sys1-auscribe") == 0 ? "MET" : "MISSED", loss("sys1-auscribe"), row["sys1-auscribe", 4], rate("sys1-auscribe"))

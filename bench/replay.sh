@@ -6,7 +6,11 @@
 # serials at RATE events/s of audit time (default 10000), through auscribe and
 # through LAUREL 0.5.1 with matching settings (enrichment off, output to a
 # file), and prints events/s, CPU microseconds per event and peak RSS of both.
-# Then measures auscribe's peak RSS at audit-time rates of 100 and RATE events/s.
+# Then the same corpus through auscribe with its default enrichment on (the
+# process table, this host's /proc), with the /proc reads per event; then
+# auscribe's peak RSS at audit-time rates of 100 and RATE events/s; then the
+# process table's memory: 100k distinct processes exec'ing within 5 s of
+# audit time (all still in the table at the end), enrichment on versus off.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -24,7 +28,8 @@ awk -v reps="$reps" -v rate="$rate" -f "$here/make-corpus.awk" $captures > "$tmp
 n=$(grep -ao 'msg=audit([0-9.:]*)' "$tmp/corpus.log" | sort -u | wc -l)
 echo "corpus: $n events, $(wc -l < "$tmp/corpus.log") lines, $(du -m "$tmp/corpus.log" | cut -f1) MB, $rate events/s of audit time"
 
-: > "$tmp/auscribe.conf"
+cp "$top/tests/golden/auscribe.conf" "$tmp/auscribe.conf"   # enrichment off, as LAUREL's config
+: > "$tmp/enrich.conf"                                        # the defaults: enrichment on
 mkdir -p "$tmp/lout"
 # The golden corpus's reference config (enrichment off), writing to a file as auscribe does.
 sed "s|^directory = .*|directory = \"$tmp/lout\"|; s|^file = .*|file = \"out.jsonl\"|" \
@@ -49,9 +54,24 @@ run laurel "$laurel" -c "$tmp/laurel.toml"
 awk 'NR == 1 { c1 = $1; r1 = $2 } NR == 2 { c2 = $1; r2 = $2 }
      END { printf "ratio     %.1fx events per CPU-second, %.2fx peak RSS (auscribe / LAUREL)\n", c2 / c1, r1 / r2 }' "$tmp/figures"
 echo "events written: auscribe $(wc -l < "$tmp/ours.jsonl"), laurel $(wc -l < "$tmp/lout/out.jsonl")"
+run enriched "$bin" -c "$tmp/enrich.conf" -i - -o "$tmp/enriched.jsonl"
+awk 'NR == 1 { c1 = $1 } NR == 3 { c3 = $1 } END { printf "enrichment costs %.0f%% of throughput (events per CPU-second, on versus off)\n", (1 - c1 / c3) * 100 }' "$tmp/figures"
+tail -n 1 "$tmp/enriched.err" | tr ' ' '\n' | awk -F= -v n="$n" '$1 == "proc_reads" { printf "/proc reads: %d in all, %.4f per event\n", $2, $2 / n }'
+
 
 for r in 100 "$rate"; do
 	awk -v reps="$reps" -v rate="$r" -f "$here/make-corpus.awk" $captures > "$tmp/corpus.log"
 	/usr/bin/time -f '%M' -o "$tmp/time" "$bin" -c "$tmp/auscribe.conf" -i - -o /dev/null < "$tmp/corpus.log"
 	echo "auscribe peak RSS at $r events/s of audit time: $(awk '{printf "%.1f MB", $1 / 1024}' "$tmp/time")"
 done
+# 100k processes: pid 4000000+i execs, child of the one before, 20k exec events/s.
+awk 'BEGIN { for (i = 0; i < 100000; i++) {
+	t = 1700000000 + int(i / 20); ms = (i % 20) * 50; id = sprintf("%d.%03d:%d", t, ms, i + 1)
+	printf "type=SYSCALL msg=audit(%s): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=1 ppid=%d pid=%d auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=1 comm=\"worker\" exe=\"/usr/local/bin/worker-%d\" key=\"bench\"\n", id, 4000000 + i - 1, 4000000 + i, i % 1000
+	printf "type=EXECVE msg=audit(%s): argc=1 a0=\"worker\"\ntype=EOE msg=audit(%s): \n", id, id } }' > "$tmp/procs.log"
+for c in auscribe enrich; do
+	/usr/bin/time -f '%M' -o "$tmp/time" "$bin" -c "$tmp/$c.conf" -i "$tmp/procs.log" -o /dev/null 2> "$tmp/procs.err"
+	echo "$c $(cat "$tmp/time") $(tail -n 1 "$tmp/procs.err" | tr ' ' '\n' | awk -F= '$1 == "processes" { print $2 }')"
+done | awk '{ rss[NR] = $2; procs[NR] = $3 } END {
+	printf "process table: %d processes tracked, peak RSS %.1f MB with enrichment, %.1f MB without: %.0f bytes per process\n",
+		procs[2], rss[2] / 1024, rss[1] / 1024, (rss[2] - rss[1]) * 1024 / (procs[2] > 0 ? procs[2] : 1) }'

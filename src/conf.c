@@ -38,8 +38,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
+
+#include "labels.h"
 
 /*
  * Longest line read, indentation included, before the reader gives up.
@@ -56,12 +60,13 @@ enum conf_type {
 	CONF_SIZE,	   /* size_t, a non-negative decimal integer */
 	CONF_ARGV_FORMATS, /* execve-argv: a list of "array", "string" */
 	CONF_NAMES,	   /* char *: user or group names, joined by ',' */
+	CONF_LIST,	   /* char *: a list of words, joined by '\n'; replaces */
+	CONF_LABEL_RULE,   /* a [label-process] regex table entry */
 };
 
 /*
  * A LAUREL TOML table (label-exe, [debug.inputlog], ...): may also be
  * written as a section [SECTION.NAME] or as dotted keys NAME.x = ... .
- * Only CONF_TODO keys have it: there is no table type yet.
  */
 #define CONF_TABLE 0x1u
 
@@ -76,10 +81,11 @@ struct conf_key {
 #define KEY(s, n, t, field) { s, n, t, 0, offsetof(struct conf, field) }
 #define TODO(s, n) { s, n, CONF_TODO, 0, 0 }
 #define TODO_TABLE(s, n) { s, n, CONF_TODO, CONF_TABLE, 0 }
+#define LABEL_TABLE(n) { "label-process", n, CONF_LABEL_RULE, CONF_TABLE, 0 }
 
 /* The one keyword table: every key of LAUREL 0.8.2, in its order. */
 static const struct conf_key conf_keys[] = {
-	TODO("", "user"),
+	KEY("", "user", CONF_STRING, user),
 	TODO("", "directory"),
 	KEY("", "statusreport-period", CONF_SIZE, status_period),
 	TODO("", "input"),
@@ -118,30 +124,30 @@ static const struct conf_key conf_keys[] = {
 	KEY("translate", "user-db", CONF_BOOL, user_db),
 	TODO("translate", "drop-raw"),
 
-	TODO("enrich", "pid"),
-	TODO("enrich", "ppid-verbose"),
-	TODO("enrich", "spawned-by"),
-	TODO("enrich", "execve-env"),
-	TODO("enrich", "container"),
+	KEY("enrich", "pid", CONF_BOOL, enrich_pid),
+	KEY("enrich", "ppid-verbose", CONF_BOOL, ppid_verbose),
+	KEY("enrich", "spawned-by", CONF_BOOL, spawned_by),
+	KEY("enrich", "execve-env", CONF_LIST, execve_env),
+	KEY("enrich", "container", CONF_BOOL, enrich_container),
 	TODO("enrich", "container_info"),
-	TODO("enrich", "systemd"),
-	TODO("enrich", "script"),
-	TODO("enrich", "uid-groups"),
+	KEY("enrich", "systemd", CONF_BOOL, enrich_systemd),
+	KEY("enrich", "script", CONF_BOOL, enrich_script),
+	KEY("enrich", "uid-groups", CONF_BOOL, uid_groups),
 	TODO("enrich", "prefix"),
 	TODO("enrich", "exe-hash"),
 	TODO("enrich", "exe-hash-size-limit"),
 	TODO("enrich", "exe-hash-cache-entries"),
 
-	TODO("label-process", "label-keys"),
-	TODO_TABLE("label-process", "label-exe"),
-	TODO_TABLE("label-process", "unlabel-exe"),
-	TODO_TABLE("label-process", "label-argv"),
-	TODO_TABLE("label-process", "unlabel-argv"),
-	TODO("label-process", "label-argv-count"),
-	TODO("label-process", "label-argv-bytes"),
-	TODO_TABLE("label-process", "label-script"),
-	TODO_TABLE("label-process", "unlabel-script"),
-	TODO("label-process", "propagate-labels"),
+	KEY("label-process", "label-keys", CONF_LIST, label_keys),
+	LABEL_TABLE("label-exe"),
+	LABEL_TABLE("unlabel-exe"),
+	LABEL_TABLE("label-argv"),
+	LABEL_TABLE("unlabel-argv"),
+	KEY("label-process", "label-argv-count", CONF_SIZE, label_argv_count),
+	KEY("label-process", "label-argv-bytes", CONF_SIZE, label_argv_bytes),
+	LABEL_TABLE("label-script"),
+	LABEL_TABLE("unlabel-script"),
+	KEY("label-process", "propagate-labels", CONF_LIST, propagate_labels),
 
 	TODO("filter", "filter-keys"),
 	TODO("filter", "filter-labels"),
@@ -151,9 +157,15 @@ static const struct conf_key conf_keys[] = {
 	TODO("filter", "keep-first-per-process"),
 	TODO("filter", "filter-action"),
 
+	/* auscribe's own: process enrichment beyond LAUREL's. */
+	KEY("enrich", "ancestors", CONF_SIZE, ancestors),
+	KEY("enrich", "max-processes", CONF_SIZE, max_processes),
+	KEY("enrich", "proc-root", CONF_PATH, proc_root),
+
 	/* auscribe's own: the live kernel input. */
 	KEY("netlink", "receive-buffer", CONF_SIZE, netlink_rcvbuf),
 	KEY("netlink", "event-timeout", CONF_SIZE, event_timeout_ms),
+	KEY("netlink", "kernel-lost-counter", CONF_BOOL, kernel_lost_counter),
 };
 
 /* The state of one conf_load(). */
@@ -171,6 +183,8 @@ struct conf_parser {
 
 	const struct conf_key *argv_key; /* the first execve-argv, which */
 	unsigned int argv_line;		 /* replaced the earlier value */
+
+	struct labels *labels; /* the rules so far, compiled to check them */
 };
 
 typedef int (*conf_item_fn)(struct conf_parser *p, const struct conf_key *k,
@@ -507,6 +521,95 @@ static int conf_add_name(struct conf_parser *p, const struct conf_key *k, const 
 	return 0;
 }
 
+/* A word of a CONF_LIST: appended to the '\n'-joined list. */
+static int conf_add_word(struct conf_parser *p, const struct conf_key *k, const char *item)
+{
+	char **field = (char **)(void *)((char *)p->conf + k->offset);
+	size_t old = *field ? strlen(*field) : 0;
+	char *joined;
+
+	if (!*item || strpbrk(item, "\n"))
+		return conf_fail(p, k, "'%s' is not a valid item", item);
+	joined = realloc(*field, old + strlen(item) + 2);
+	if (!joined)
+		return conf_fail_errno(p, -ENOMEM);
+	if (old)
+		joined[old++] = '\n';
+	strcpy(joined + old, item);
+	*field = joined;
+	return 0;
+}
+
+/* The subject and direction of a label table key ("unlabel-argv"). */
+static void conf_label_kind(const struct conf_key *k, int *ret_subject, bool *ret_unlabel)
+{
+	const char *n = k->name;
+
+	*ret_unlabel = strncmp(n, "unlabel-", 8) == 0;
+	n += *ret_unlabel ? 8 : 6;
+	*ret_subject = strcmp(n, "exe") == 0 ? LABEL_EXE : strcmp(n, "argv") == 0 ? LABEL_ARGV : LABEL_SCRIPT;
+}
+
+/*
+ * One label table entry: ENTRY (the regex, as written after the dot or in
+ * the [label-process.label-exe] section, maybe quoted) = VALUE (the label).
+ * The regex is compiled here, so a bad one is reported with its line.
+ */
+static int conf_add_label_rule(struct conf_parser *p, const struct conf_key *k, const char *entry,
+			       const char *value)
+{
+	struct conf_label_rule rule = { 0 }, *rules;
+	char *regex = NULL, *label = NULL, err[256];
+	int r;
+
+	regex = malloc(strlen(entry) + 1);
+	label = malloc(strlen(value) + 1);
+	if (!regex || !label) {
+		r = conf_fail_errno(p, -ENOMEM);
+		goto out;
+	}
+	r = conf_scalar(p, k, entry, regex);
+	if (r < 0)
+		goto out;
+	r = conf_scalar(p, k, value, label);
+	if (r < 0)
+		goto out;
+	if (!*regex || !*label) {
+		r = conf_fail(p, k, "expected '%s.REGEX = LABEL'", k->name);
+		goto out;
+	}
+	conf_label_kind(k, &rule.subject, &rule.unlabel);
+	if (!p->labels && !(p->labels = labels_new())) {
+		r = conf_fail_errno(p, -ENOMEM);
+		goto out;
+	}
+	r = labels_add_rule(p->labels, rule.subject, rule.unlabel, label, regex, err, sizeof(err));
+	if (r == -EINVAL) {
+		r = conf_fail(p, k, "'%s': %s", regex, err);
+		goto out;
+	} else if (r == -ENOSPC) {
+		r = conf_fail(p, k, "too many labels or rules (at most %d labels)", LABELS_MAX);
+		goto out;
+	} else if (r < 0) {
+		r = conf_fail_errno(p, r);
+		goto out;
+	}
+	rules = realloc(p->conf->label_rules, (p->conf->n_label_rules + 1) * sizeof(*rules));
+	if (!rules) {
+		r = conf_fail_errno(p, -ENOMEM);
+		goto out;
+	}
+	p->conf->label_rules = rules;
+	rule.regex = regex;
+	rule.label = label;
+	rules[p->conf->n_label_rules++] = rule;
+	return 0;
+out:
+	free(regex);
+	free(label);
+	return r;
+}
+
 static int conf_set_string(struct conf_parser *p, const struct conf_key *k,
 			   const char *value, char *out, char **field)
 {
@@ -569,6 +672,18 @@ static int conf_set(struct conf_parser *p, const struct conf_key *k,
 	case CONF_NAMES:
 		r = conf_list(p, k, value, out, conf_add_name);
 		break;
+	case CONF_LIST: {
+		/* A list is assigned whole, as in TOML: the last one counts. */
+		char **list = (char **)field;
+
+		free(*list);
+		*list = NULL;
+		r = conf_list(p, k, value, out, conf_add_word);
+		break;
+	}
+	case CONF_LABEL_RULE:
+		r = conf_fail(p, k, "expected '%s.REGEX = LABEL'", k->name);
+		break;
 	case CONF_ARGV_FORMATS:
 		/* The file's first execve-argv replaces; later ones add. */
 		if (!p->argv_key) {
@@ -601,6 +716,13 @@ static int conf_handle(void *user, const char *section, const char *name,
 		conf_fail(p, NULL, "missing key name");
 		return 0;
 	}
+	dot = strchr(section, '.');
+	if (dot) {
+		/* In a table's section: [label-process.label-exe] 'REGEX' = LABEL */
+		k = conf_lookup(section, (size_t)(dot - section), dot + 1, strlen(dot + 1));
+		assert(k && (k->flags & CONF_TABLE) && k->type == CONF_LABEL_RULE);
+		return conf_add_label_rule(p, k, name, value ? value : "") == 0;
+	}
 	k = conf_lookup(section, strlen(section), name, strlen(name));
 	dot = strchr(name, '.');
 	if (!k && dot) {
@@ -609,6 +731,8 @@ static int conf_handle(void *user, const char *section, const char *name,
 				(size_t)(dot - name));
 		if (k && !(k->flags & CONF_TABLE))
 			k = NULL;
+		if (k && k->type == CONF_LABEL_RULE)
+			return conf_add_label_rule(p, k, dot + 1, value ? value : "") == 0;
 	}
 	if (!k) {
 		if (*section)
@@ -640,11 +764,14 @@ static int conf_check_section(struct conf_parser *p, const char *s)
 		k = !dot ? NULL :
 			   conf_lookup(name, (size_t)(dot - name), dot + 1,
 				       (size_t)(close - dot - 1));
-		if (k && (k->flags & CONF_TABLE))
+		if (k && (k->flags & CONF_TABLE) && k->type == CONF_TODO)
 			return conf_fail(p, k, "not supported yet");
+		if (k && (k->flags & CONF_TABLE))
+			goto known;
 		return conf_fail(p, NULL, "unknown section [%.*s]", (int)len,
 				 name);
 	}
+known:
 	rest = conf_skip_space(close + 1);
 	if (*rest && *rest != '#' && *rest != ';')
 		return conf_fail(p, NULL, "unexpected '%s' after [%.*s]", rest,
@@ -729,7 +856,7 @@ static char *conf_read_line(char *str, int num, void *stream)
 
 static bool conf_is_string(const struct conf_key *k)
 {
-	return k->type == CONF_STRING || k->type == CONF_PATH || k->type == CONF_NAMES;
+	return k->type == CONF_STRING || k->type == CONF_PATH || k->type == CONF_NAMES || k->type == CONF_LIST;
 }
 
 static char **conf_string_field(struct conf *c, const struct conf_key *k)
@@ -748,6 +875,13 @@ static void conf_done(struct conf *c)
 			*field = NULL;
 		}
 	}
+	for (size_t i = 0; i < c->n_label_rules; i++) {
+		free(c->label_rules[i].regex);
+		free(c->label_rules[i].label);
+	}
+	free(c->label_rules);
+	c->label_rules = NULL;
+	c->n_label_rules = 0;
 }
 
 /* A deep copy of SRC into DST; on OOM, DST holds nothing to free. */
@@ -759,6 +893,23 @@ static int conf_copy(struct conf *dst, struct conf *src)
 	for (size_t i = 0; i < n; i++)
 		if (conf_is_string(&conf_keys[i]))
 			*conf_string_field(dst, &conf_keys[i]) = NULL;
+	dst->label_rules = NULL;
+	dst->n_label_rules = 0;
+	if (src->n_label_rules) {
+		dst->label_rules = calloc(src->n_label_rules, sizeof(*dst->label_rules));
+		if (!dst->label_rules)
+			return -ENOMEM;
+		dst->n_label_rules = src->n_label_rules;
+		for (size_t i = 0; i < src->n_label_rules; i++) {
+			dst->label_rules[i] = src->label_rules[i];
+			dst->label_rules[i].regex = strdup(src->label_rules[i].regex);
+			dst->label_rules[i].label = strdup(src->label_rules[i].label);
+			if (!dst->label_rules[i].regex || !dst->label_rules[i].label) {
+				conf_done(dst);
+				return -ENOMEM;
+			}
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct conf_key *k = &conf_keys[i];
 		char *from;
@@ -792,6 +943,22 @@ struct conf *conf_new(void)
 	c->netlink_rcvbuf = CONF_DEFAULT_NETLINK_RCVBUF;
 	c->status_period = CONF_DEFAULT_STATUS_PERIOD;
 	c->event_timeout_ms = CONF_DEFAULT_EVENT_TIMEOUT_MS;
+	c->enrich_pid = true;
+	c->ppid_verbose = true;
+	c->spawned_by = true;
+	c->enrich_container = true;
+	c->enrich_systemd = true;
+	c->enrich_script = true;
+	c->uid_groups = true;
+	c->ancestors = CONF_DEFAULT_ANCESTORS;
+	c->max_processes = CONF_DEFAULT_MAX_PROCESSES;
+	c->label_argv_count = 32;
+	c->label_argv_bytes = 4096;
+	c->execve_env = strdup("LD_PRELOAD\nLD_LIBRARY_PATH");
+	if (!c->execve_env) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -801,6 +968,48 @@ void conf_free(struct conf *c)
 		return;
 	conf_done(c);
 	free(c);
+}
+
+/*
+ * A configuration names the user the daemon becomes and the files it
+ * writes: whoever can change it runs code as root in effect. So only root
+ * (or, for a daemon that is not root, the user it runs as) may be able to
+ * write it. Group write is allowed for group root (gid 0) only: its
+ * members are root in all but name (and a checkout made with umask 002
+ * is 0664 root:root). A symbolic link is judged by the file it leads to;
+ * the directories above it are the administrator's business.
+ */
+int conf_file_trusted(const struct stat *st, uid_t euid)
+{
+	if ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0))
+		return -EPERM;
+	if (st->st_uid != 0 && (euid == 0 || st->st_uid != euid))
+		return -EPERM;
+	return 0;
+}
+
+/* conf_file_trusted() on the open file, with the error message. */
+static int conf_check_trusted(struct conf_parser *p)
+{
+	struct stat st;
+	uid_t euid = geteuid();
+
+	if (fstat(fileno(p->file), &st) < 0)
+		return conf_fail_errno(p, -errno);
+	if (conf_file_trusted(&st, euid) == 0)
+		return 0;
+	if (euid == 0)
+		return conf_error(p, -EPERM, 0, NULL,
+				  "refusing a configuration file that others than root may write (owner uid %u, "
+				  "gid %u, mode %04o): it must be owned by root and writable by nobody else (group write only "
+				  "for group root)",
+				  (unsigned int)st.st_uid, (unsigned int)st.st_gid, (unsigned int)(st.st_mode & 07777));
+	return conf_error(p, -EPERM, 0, NULL,
+			  "refusing a configuration file that others than root or uid %u may write (owner uid "
+			  "%u, gid %u, mode %04o): it must be owned by one of them and writable by nobody else (group "
+			  "write only for group root)",
+			  (unsigned int)euid, (unsigned int)st.st_uid, (unsigned int)st.st_gid,
+			  (unsigned int)(st.st_mode & 07777));
 }
 
 int conf_load(struct conf *c, const char *path, char *ret_err, size_t errlen)
@@ -821,6 +1030,11 @@ int conf_load(struct conf *c, const char *path, char *ret_err, size_t errlen)
 	p.file = fopen(path, "re");
 	if (!p.file)
 		return conf_fail_errno(&p, -errno);
+	r = conf_check_trusted(&p);
+	if (r < 0) {
+		fclose(p.file);
+		return r;
+	}
 	r = conf_copy(&next, c);
 	if (r < 0) {
 		fclose(p.file);
@@ -840,6 +1054,7 @@ int conf_load(struct conf *c, const char *path, char *ret_err, size_t errlen)
 		conf_error(&p, -EINVAL, p.argv_line, p.argv_key,
 			   "empty list, expected 'array' and/or 'string'");
 
+	labels_free(p.labels);
 	if (p.err) {
 		conf_done(&next);
 	} else {
@@ -848,4 +1063,33 @@ int conf_load(struct conf *c, const char *path, char *ret_err, size_t errlen)
 	}
 	fclose(p.file);
 	return p.err;
+}
+
+int conf_split_list(const char *list, char ***ret, size_t *ret_n)
+{
+	size_t n = 0, len = list ? strlen(list) : 0;
+	char **v, *copy;
+
+	for (size_t i = 0; i < len; i++)
+		n += list[i] == '\n';
+	n += len > 0;
+	/* One allocation: the pointers, then a copy of the text. */
+	v = malloc((n + 1) * sizeof(*v) + len + 1);
+	if (!v)
+		return -ENOMEM;
+	copy = (char *)(v + n + 1);
+	memcpy(copy, list ? list : "", len + 1);
+	n = 0;
+	for (char *s = copy; len && s;) {
+		char *nl = strchr(s, '\n');
+
+		v[n++] = s;
+		if (nl)
+			*nl++ = '\0';
+		s = nl;
+	}
+	v[n] = NULL;
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enrich.h"
 #include "fieldtype.h"
 #include "keyset.h"
 #include "record.h"
@@ -65,6 +66,7 @@ struct json_encoder {
 	size_t *arg_len;
 	size_t args_cap;
 	struct field nested[JSON_MAX_NESTED];
+	const struct enrichment *enr; /* of the event being encoded; NULL: none */
 };
 
 struct json_encoder *json_encoder_new(const struct json_options *opts)
@@ -795,12 +797,204 @@ static int put_execve(struct json_encoder *enc, struct buf *b, const struct even
 		}
 		buf_addc(b, '"');
 	}
+	if (enc->enr && enc->enr->has_env && keyset_add(&ks, "ENV", 3)) {
+		bool efirst = true;
+
+		put_key(b, &first, "ENV", 3);
+		buf_addc(b, '{');
+		for (size_t i = 0; i < enc->enr->n_env; i++) {
+			put_key(b, &efirst, enc->enr->env[i].name, enc->enr->env[i].name_len);
+			put_str(b, enc->enr->env[i].value, enc->enr->env[i].value_len);
+		}
+		buf_addc(b, '}');
+	}
 	buf_addc(b, '}');
 	keyset_done(&ks);
 	return 0;
 oom:
 	keyset_done(&ks);
 	return -ENOMEM;
+}
+
+/* ---- process enrichment (enrich.c) -------------------------------------- */
+
+/* "EVENT_ID":"sec.msec:serial" or "START_TIME":"sec.msec". */
+static void put_proc_key(struct buf *b, bool *first, const struct enrich_proc *p)
+{
+	char v[80];
+	int n;
+
+	if (p->key.is_event) {
+		n = snprintf(v, sizeof(v), "%llu.%03u:%llu", (unsigned long long)p->key.event.sec, p->key.event.msec,
+			     (unsigned long long)p->key.event.serial);
+		put_key(b, first, "EVENT_ID", 8);
+	} else {
+		n = snprintf(v, sizeof(v), "%llu.%03u", (unsigned long long)(p->key.start_ms / 1000),
+			     (unsigned)(p->key.start_ms % 1000));
+		put_key(b, first, "START_TIME", 10);
+	}
+	put_str(b, v, (size_t)n);
+}
+
+static void put_uint(struct buf *b, uint64_t v)
+{
+	char n[24];
+	int len = snprintf(n, sizeof(n), "%llu", (unsigned long long)v);
+
+	buf_add(b, n, (size_t)len);
+}
+
+static void put_opt_str(struct buf *b, bool *first, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	put_key(b, first, k, strlen(k));
+	put_str(b, v, strlen(v));
+}
+
+enum proc_shape {
+	SHAPE_SELF,     /* PID: key, container, systemd_service */
+	SHAPE_PARENT,   /* PPID, OPID ...: key, comm, exe, ppid */
+	SHAPE_KEY,      /* PPID without ppid-verbose: the key alone */
+	SHAPE_SPAWNER,  /* SPAWNED_BY: key, pid, comm, exe */
+	SHAPE_ANCESTOR, /* ANCESTORS[]: pid, exe, comm, key */
+};
+
+static void put_proc(struct buf *b, const struct enrich_proc *p, enum proc_shape shape)
+{
+	bool first = true;
+
+	buf_addc(b, '{');
+	if (shape != SHAPE_ANCESTOR)
+		put_proc_key(b, &first, p);
+	switch (shape) {
+	case SHAPE_SELF:
+		if (p->container) {
+			put_key(b, &first, "container", 9);
+			buf_adds(b, "{\"id\":");
+			put_str(b, p->container, strlen(p->container));
+			buf_addc(b, '}');
+		}
+		if (p->n_services) {
+			const char *s = p->services;
+
+			put_key(b, &first, "systemd_service", 15);
+			buf_addc(b, '[');
+			for (size_t i = 0; i < p->n_services; i++, s += strlen(s) + 1) {
+				if (i)
+					buf_addc(b, ',');
+				put_str(b, s, strlen(s));
+			}
+			buf_addc(b, ']');
+		}
+		break;
+	case SHAPE_PARENT:
+		put_opt_str(b, &first, "comm", p->comm);
+		put_opt_str(b, &first, "exe", p->exe);
+		put_key(b, &first, "ppid", 4);
+		put_uint(b, p->ppid);
+		break;
+	case SHAPE_KEY:
+		break;
+	case SHAPE_SPAWNER:
+		put_key(b, &first, "pid", 3);
+		put_uint(b, p->pid);
+		put_opt_str(b, &first, "comm", p->comm);
+		put_opt_str(b, &first, "exe", p->exe);
+		break;
+	case SHAPE_ANCESTOR:
+		put_key(b, &first, "pid", 3);
+		put_uint(b, p->pid);
+		put_opt_str(b, &first, "exe", p->exe);
+		put_opt_str(b, &first, "comm", p->comm);
+		put_proc_key(b, &first, p);
+		break;
+	}
+	buf_addc(b, '}');
+}
+
+static void put_str_list(struct buf *b, bool *first, const char *k, const char *const *v, size_t n)
+{
+	put_key(b, first, k, strlen(k));
+	buf_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		put_str(b, v[i], strlen(v[i]));
+	}
+	buf_addc(b, ']');
+}
+
+/* SYSCALL.PID and PPID (before the user-db names, as LAUREL orders them). */
+static void put_syscall_pids(const struct enrichment *en, struct buf *b, bool *first)
+{
+	if (en->pid.present) {
+		put_key(b, first, "PID", 3);
+		put_proc(b, &en->pid, SHAPE_SELF);
+	}
+	if (en->ppid.present) {
+		put_key(b, first, "PPID", 4);
+		put_proc(b, &en->ppid, en->ppid_verbose ? SHAPE_PARENT : SHAPE_KEY);
+	}
+}
+
+/* The rest of SYSCALL's enrichment, after the user-db names. */
+static void put_syscall_enrichment(const struct enrichment *en, struct buf *b, bool *first)
+{
+	if (en->uid_groups)
+		put_str_list(b, first, "UID_GROUPS", en->uid_groups, en->n_uid_groups);
+	put_opt_str(b, first, "SCRIPT", en->script);
+	if (en->spawned_by.present) {
+		put_key(b, first, "SPAWNED_BY", 10);
+		put_proc(b, &en->spawned_by, SHAPE_SPAWNER);
+	}
+	if (en->n_ancestors) {
+		put_key(b, first, "ANCESTORS", 9);
+		buf_addc(b, '[');
+		for (size_t i = 0; i < en->n_ancestors; i++) {
+			if (i)
+				buf_addc(b, ',');
+			put_proc(b, &en->ancestors[i], SHAPE_ANCESTOR);
+		}
+		buf_addc(b, ']');
+	}
+	if (en->n_labels)
+		put_str_list(b, first, "LABELS", en->labels, en->n_labels);
+}
+
+/* OPID, PID ... objects for R's other *pid fields (not SYSCALL's pid and ppid). */
+static void put_pid_objects(struct json_encoder *enc, struct buf *b, bool *first, const struct record *r)
+{
+	const struct enrichment *en = enc->enr;
+	char key[64];
+
+	if (!en || !en->n_pids || r->type == AUDIT_SYSCALL)
+		return;
+	for (size_t i = 0; i < r->n_fields; i++) {
+		const struct field *f = &r->fields[i];
+		const char *k = record_key(r, f), *v = record_val(r, f);
+		unsigned long pid;
+		char *end;
+
+		if (f->enriched || f->kind != VALUE_BARE || f->key_len < 3 || f->key_len >= sizeof(key) ||
+		    memcmp(k + f->key_len - 3, "pid", 3) != 0)
+			continue;
+		pid = strtoul(v, &end, 10);
+		if (end != v + f->val_len)
+			continue;
+		for (size_t j = 0; j < f->key_len; j++)
+			key[j] = (char)(k[j] >= 'a' && k[j] <= 'z' ? k[j] - 0x20 : k[j]);
+		key[f->key_len] = '\0';
+		if (record_has(r, key))
+			continue;
+		for (size_t j = 0; j < en->n_pids; j++) {
+			if (en->pids[j].pid != pid || !en->pids[j].proc.present)
+				continue;
+			put_key(b, first, key, f->key_len);
+			put_proc(b, &en->pids[j].proc, f->key_len == 3 ? SHAPE_SELF : SHAPE_PARENT);
+			break;
+		}
+	}
 }
 
 /* The JSON key of R's record type. */
@@ -833,12 +1027,19 @@ static int put_object(struct json_encoder *enc, struct buf *b, const struct even
 	}
 	if (n > 1)
 		keyset_done(&ks);
-	if (r0->type == AUDIT_SYSCALL)
+	if (r0->type == AUDIT_SYSCALL) {
 		put_syscall_extras(enc, b, &first, ev, r0);
-	else if (r0->type == AUDIT_PROCTITLE)
+		if (enc->enr && enc->enr->syscall)
+			put_syscall_pids(enc->enr, b, &first);
+	} else if (r0->type == AUDIT_PROCTITLE) {
 		put_proctitle_argv(enc, b, &first, r0);
+	}
 	if (enc->o.userdb)
 		put_user_names(enc, b, &first, r0);
+	if (r0->type == AUDIT_SYSCALL && enc->enr && enc->enr->syscall)
+		put_syscall_enrichment(enc->enr, b, &first);
+	else
+		put_pid_objects(enc, b, &first, r0);
 	buf_addc(b, '}');
 	return 0;
 }
@@ -864,12 +1065,14 @@ static void put_list(struct json_encoder *enc, struct buf *b, const struct event
 		put_saddr(enc, b, &first);
 		if (enc->o.userdb)
 			put_user_names(enc, b, &first, r);
+		put_pid_objects(enc, b, &first, r);
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');
 }
 
-int json_encode_event(struct json_encoder *enc, const struct event *ev, struct buf *out)
+int json_encode_event(struct json_encoder *enc, const struct event *ev, const struct enrichment *enr,
+		      struct buf *out)
 {
 	const struct record *types[JSON_MAX_TYPES];
 	size_t n_types = 0;
@@ -877,6 +1080,7 @@ int json_encode_event(struct json_encoder *enc, const struct event *ev, struct b
 	bool first = false;
 	int n;
 
+	enc->enr = enr;
 	n = snprintf(id, sizeof(id), "{\"ID\":\"%llu.%03u:%llu\"", (unsigned long long)ev->id.sec,
 		     ev->id.msec, (unsigned long long)ev->id.serial);
 	buf_add(out, id, (size_t)n);

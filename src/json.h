@@ -11,6 +11,7 @@
  * Event -> one JSON line in LAUREL's shape (docs/json-format.md).
  */
 
+struct enrichment;
 struct userdb;
 
 struct json_options {
@@ -30,7 +31,9 @@ struct json_encoder *json_encoder_new(const struct json_options *opts);
 void json_encoder_free(struct json_encoder *enc);
 
 /*
- * Appends EV as one JSON object, without a trailing newline, to OUT.
+ * Appends EV as one JSON object, without a trailing newline, to OUT,
+ * with ENR's process enrichment (enrich_event(); NULL: none).
  * Returns 0, or -ENOMEM (OUT's content is then unspecified).
  */
-int json_encode_event(struct json_encoder *enc, const struct event *ev, struct buf *out);
+int json_encode_event(struct json_encoder *enc, const struct event *ev, const struct enrichment *enr,
+		      struct buf *out);

@@ -61,3 +61,11 @@ bool labels_has_rules(const struct labels *l, enum label_subject subject);
  */
 uint64_t labels_apply(struct labels *l, enum label_subject subject, const char *text, size_t len,
 		      uint64_t set);
+
+/*
+ * Whether the rules run JIT-compiled: true when L has at least one rule
+ * and PCRE2 JIT-compiled every one of them. False with no rules, when
+ * PCRE2 was built without JIT, or when JIT failed for some rule (e.g. a
+ * sandbox refusing executable memory); those rules use the interpreter.
+ */
+bool labels_jit(const struct labels *l);

@@ -2,7 +2,9 @@
 /*
  * pipeline: the data path, and the one place where bad input is reported.
  *
- *   line_input ──(line)── record ── assembler ── json ── outputs
+ *   line_input ──(line)── record ── assembler ── enrich ── json ── outputs
+ *                                                  │
+ *                                              proctable ← /proc
  *
  * Replay runs on the records' own clock (the newest timestamp seen), so a
  * replay is deterministic whatever the machine's speed. A line that cannot
@@ -26,7 +28,9 @@
 #include "assembler.h"
 #include "buf.h"
 #include "conf.h"
+#include "enrich.h"
 #include "json.h"
+#include "labels.h"
 #include "output.h"
 #include "record.h"
 #include "serialgap.h"
@@ -45,6 +49,9 @@ struct pipeline {
 	struct assembler *assembler;
 	struct json_encoder *encoder;
 	struct userdb *userdb;
+	struct enricher *enricher;   /* NULL: every enrichment is off */
+	struct labels *labels;
+	char **env_names, **label_keys, **propagate; /* the enricher borrows them */
 	struct output **outputs;
 	size_t n_outputs;
 	struct buf line;
@@ -69,8 +76,16 @@ static void emit_event(const struct event *ev, void *userdata)
 {
 	struct pipeline *p = userdata;
 
+	const struct enrichment *enr = NULL;
+
+	if (p->enricher) {
+		enr = enrich_event(p->enricher, ev, p->now_ms);
+		p->stats.proc_reads = enrich_stats(p->enricher)->proc_reads;
+		p->stats.processes = proctable_size(enrich_table(p->enricher));
+	}
+
 	buf_reset(&p->line);
-	if (json_encode_event(p->encoder, ev, &p->line) < 0) {
+	if (json_encode_event(p->encoder, ev, enr, &p->line) < 0) {
 		p->stats.output_errors++;
 		fprintf(stderr, "auscribe: out of memory encoding event %llu.%03u:%llu, event lost\n",
 			(unsigned long long)ev->id.sec, ev->id.msec, (unsigned long long)ev->id.serial);
@@ -110,6 +125,62 @@ void pipeline_report_loss(struct pipeline *p, const char *signal, const char *un
 	}
 }
 
+/* The enricher CONF asks for, or none when every enrichment is off. */
+static int make_enricher(struct pipeline *p, const struct conf *conf)
+{
+	struct enrich_options eo = { 0 };
+	size_t n_env = 0, n_keys = 0, n_prop = 0;
+	char err[256];
+
+	if (conf_split_list(conf->execve_env, &p->env_names, &n_env) < 0 ||
+	    conf_split_list(conf->label_keys, &p->label_keys, &n_keys) < 0 ||
+	    conf_split_list(conf->propagate_labels, &p->propagate, &n_prop) < 0)
+		return -ENOMEM;
+	if (!conf->enrich_pid && !conf->spawned_by && !conf->ancestors && !conf->enrich_script &&
+	    !conf->uid_groups && !n_env && !n_keys && !conf->n_label_rules)
+		return 0;
+	p->labels = labels_new();
+	if (!p->labels)
+		return -ENOMEM;
+	for (size_t i = 0; i < conf->n_label_rules; i++) {
+		const struct conf_label_rule *lr = &conf->label_rules[i];
+		/* conf_load() compiled these already: only memory can fail. */
+		int r = labels_add_rule(p->labels, lr->subject, lr->unlabel, lr->label, lr->regex, err, sizeof(err));
+
+		if (r < 0)
+			return r;
+	}
+	if (conf->uid_groups && !p->userdb && !(p->userdb = userdb_new()))
+		return -ENOMEM;
+	eo.proc_root = conf->proc_root ? conf->proc_root : "/proc";
+	eo.max_processes = conf->max_processes;
+	eo.pid = conf->enrich_pid;
+	eo.ppid_verbose = conf->ppid_verbose;
+	eo.spawned_by = conf->spawned_by;
+	eo.container = conf->enrich_container;
+	eo.systemd = conf->enrich_systemd;
+	eo.script = conf->enrich_script;
+	eo.uid_groups = conf->uid_groups;
+	eo.ancestors = conf->ancestors;
+	eo.env_names = (const char *const *)p->env_names;
+	eo.n_env_names = n_env;
+	eo.labels = p->labels;
+	eo.label_keys = (const char *const *)p->label_keys;
+	eo.n_label_keys = n_keys;
+	eo.propagate = (const char *const *)p->propagate;
+	eo.n_propagate = n_prop;
+	eo.label_argv_count = conf->label_argv_count;
+	eo.label_argv_bytes = conf->label_argv_bytes;
+	eo.userdb = p->userdb;
+	p->enricher = enrich_new(&eo);
+	if (!p->enricher)
+		return -ENOMEM;
+	if (enrich_scan(p->enricher, p->now_ms) < 0)
+		fprintf(stderr, "auscribe: cannot read '%s'; process enrichment works from events only\n",
+			eo.proc_root);
+	return 0;
+}
+
 struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, size_t n_outputs,
 			      uint64_t timeout_ms)
 {
@@ -131,7 +202,9 @@ struct pipeline *pipeline_new(const struct conf *conf, struct output **outputs, 
 	jo.argv_string = conf->argv_string;
 	jo.argv_limit_bytes = conf->argv_limit_bytes;
 	jo.universal = conf->universal;
-	jo.userdb = p->userdb;
+	jo.userdb = conf->user_db ? p->userdb : NULL;
+	if (make_enricher(p, conf) < 0)
+		goto fail;
 	p->encoder = json_encoder_new(&jo);
 	p->assembler = assembler_new(timeout_ms, emit_event, p, &p->stats);
 	if (!p->encoder || !p->assembler)
@@ -150,6 +223,11 @@ void pipeline_free(struct pipeline *p)
 		pipeline_flush(p);
 	assembler_free(p->assembler);
 	json_encoder_free(p->encoder);
+	enrich_free(p->enricher);
+	labels_free(p->labels);
+	free(p->env_names);
+	free(p->label_keys);
+	free(p->propagate);
 	userdb_free(p->userdb);
 	for (size_t i = 0; i < p->n_outputs; i++)
 		output_close(p->outputs[i]);
@@ -202,6 +280,8 @@ void pipeline_feed_line(struct pipeline *p, const char *line, size_t len, const 
 		p->now_ms = t;
 	if (p->userdb)
 		userdb_tick(p->userdb, p->now_ms);
+	if (p->enricher)
+		enrich_tick(p->enricher, p->now_ms);
 	assembler_push(p->assembler, rec, p->now_ms);
 	assembler_expire(p->assembler, p->now_ms);
 }
@@ -256,6 +336,8 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms)
 {
 	p->now_ms = now_ms;
 	assembler_expire(p->assembler, now_ms);
+	if (p->enricher)
+		enrich_tick(p->enricher, now_ms);
 	if (p->gaps_unreported) {
 		p->stats.lost_serial_gap += p->gaps_unreported;
 		pipeline_report_loss(p, "serial_gap", "serials", p->gaps_unreported, p->stats.lost_serial_gap,
@@ -318,7 +400,19 @@ void pipeline_report_status(struct pipeline *p, const char *input, bool to_stder
 			     c->lines, c->queued, c->lost, c->errors);
 		buf_add(&b, num, (size_t)n);
 	}
-	n = snprintf(num, sizeof(num), "],\"cpu_user\":%.3f,\"cpu_system\":%.3f,\"rss_kb\":%" PRIu64 ",\"rss_max_kb\":%ld}}",
+	buf_addc(&b, ']');
+	if (p->enricher) {
+		struct proctable *t = enrich_table(p->enricher);
+		const struct proctable_stats *ts = proctable_stats(t);
+
+		n = snprintf(num, sizeof(num),
+			     ",\"processes\":{\"tracked\":%zu,\"memory_kb\":%zu,\"full\":%" PRIu64
+			     ",\"proc_reads\":%" PRIu64 "}",
+			     proctable_size(t), proctable_memory(t) / 1024, ts->full,
+			     enrich_stats(p->enricher)->proc_reads);
+		buf_add(&b, num, (size_t)n);
+	}
+	n = snprintf(num, sizeof(num), ",\"cpu_user\":%.3f,\"cpu_system\":%.3f,\"rss_kb\":%" PRIu64 ",\"rss_max_kb\":%ld}}",
 		     (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 		     (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, rss_kb(), ru.ru_maxrss);
 	buf_add(&b, num, (size_t)n);

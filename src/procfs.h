@@ -56,8 +56,8 @@ uint64_t procfs_start_ms(uint64_t start_ticks, long hz, uint64_t realtime_ms, ui
 int procfs_read_cgroup(const char *root, uint32_t pid, char *buf, size_t size);
 
 /*
- * Pure: the container id in the text of a cgroup file: the first line's
- * path (cgroup v2 "0::/...", or v1's first controller), split at '/',
+ * Pure: the container id in the text of a cgroup file: each line's path
+ * in turn (cgroup v2 "0::/...", v1 "N:controllers:/..."), split at '/',
  * a ".scope" suffix stripped, and the component's first or last 64
  * characters when they are lower-case hex (docker-<id>.scope,
  * libpod-<id>.scope, cri-containerd-<id>.scope, crio-<id>.scope,

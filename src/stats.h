@@ -24,6 +24,8 @@ struct stats {
 	uint64_t lost_serial_gap;   /* serials that never arrived (heuristic) */
 	uint64_t nl_truncated;      /* datagrams too large for our buffer */
 	uint64_t nl_foreign;        /* datagrams not from the kernel, ignored */
+	uint64_t proc_reads;        /* files read under the proc root (enrichment) */
+	uint64_t processes;         /* entries in the process table now */
 };
 
 /* Writes the counters to F as one line of "name=value" pairs. */

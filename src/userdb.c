@@ -47,6 +47,8 @@
 /* getpw*_r / getgr*_r buffer: grown on ERANGE, e.g. for huge groups. */
 #define USERDB_NSS_BUF_MIN 1024
 #define USERDB_NSS_BUF_MAX (1024 * 1024)
+/* Groups listed per user (UID_GROUPS); more are left out. */
+#define USERDB_MAX_GROUPS 1024
 /* (uid_t)-1 and (gid_t)-1: "no id" in audit records. */
 #define USERDB_UNSET 0xffffffffu
 
@@ -58,6 +60,7 @@ static const char *const userdb_files[] = { "/etc/passwd", "/etc/group" };
 enum userdb_kind {
 	USERDB_USER,
 	USERDB_GROUP,
+	USERDB_GROUPS, /* a user's group names, '\n'-joined (UID_GROUPS) */
 };
 
 struct userdb_entry {
@@ -241,6 +244,64 @@ static size_t slot_of(uint64_t key)
 	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - USERDB_TABLE_BITS));
 }
 
+static const char *userdb_lookup(struct userdb *db, enum userdb_kind kind, uint32_t id);
+
+/*
+ * The names of the groups of user UID (primary first, then the
+ * supplementary ones from getgrouplist()), '\n'-joined, in a new string.
+ * -ENOENT: no such user.
+ */
+static int nss_groups(struct userdb *db, uint32_t uid, char **ret)
+{
+	gid_t groups[USERDB_MAX_GROUPS];
+	int n = USERDB_MAX_GROUPS;
+	char *user, *list = NULL;
+	size_t len = 0;
+	const char *name;
+	gid_t primary;
+	int r;
+
+	r = nss_lookup(db, USERDB_USER, uid, &name);
+	if (r < 0)
+		return r;
+	user = strdup(name);
+	if (!user)
+		return -ENOMEM;
+	{
+		struct passwd pw, *res = NULL;
+
+		if (getpwuid_r((uid_t)uid, &pw, db->nss_buf, db->nss_size, &res) != 0 || !res) {
+			free(user);
+			return -ENOENT;
+		}
+		primary = res->pw_gid;
+	}
+	if (getgrouplist(user, primary, groups, &n) < 0)
+		n = USERDB_MAX_GROUPS; /* too many: the first ones */
+	free(user);
+	for (int i = 0; i < n; i++) {
+		char *grown;
+		size_t nl;
+
+		name = userdb_lookup(db, USERDB_GROUP, (uint32_t)groups[i]);
+		nl = strlen(name);
+		grown = realloc(list, len + nl + 2);
+		if (!grown) {
+			free(list);
+			return -ENOMEM;
+		}
+		list = grown;
+		if (len)
+			list[len++] = '\n';
+		memcpy(list + len, name, nl + 1);
+		len += nl;
+	}
+	if (!list && !(list = strdup("")))
+		return -ENOMEM;
+	*ret = list;
+	return 0;
+}
+
 static const char *userdb_lookup(struct userdb *db, enum userdb_kind kind, uint32_t id)
 {
 	uint64_t key = (uint64_t)kind << 32 | id;
@@ -276,6 +337,47 @@ static const char *userdb_lookup(struct userdb *db, enum userdb_kind kind, uint3
 	db->table[i] = (struct userdb_entry){ .key = key, .name = copy };
 	db->count++;
 	return copy;
+}
+
+const char *userdb_user_groups(struct userdb *db, uint32_t uid)
+{
+	uint64_t key = (uint64_t)USERDB_GROUPS << 32 | uid;
+	char *list = NULL;
+	size_t i;
+
+	assert(db);
+	if (uid == USERDB_UNSET)
+		return NULL;
+	for (i = slot_of(key); db->table[i].name; i = (i + 1) & (USERDB_TABLE_SIZE - 1))
+		if (db->table[i].key == key)
+			return *db->table[i].name ? db->table[i].name + 1 : NULL;
+	/* Cached with a leading '+' for "found", or "" for "no such user". */
+	{
+		int r = nss_groups(db, uid, &list);
+		char *entry;
+
+		if (r < 0 && r != -ENOENT)
+			return NULL;
+		entry = malloc((list ? strlen(list) : 0) + 2);
+		if (!entry) {
+			free(list);
+			return NULL;
+		}
+		if (list) {
+			entry[0] = '+';
+			strcpy(entry + 1, list);
+		} else {
+			entry[0] = '\0';
+		}
+		free(list);
+		if (db->count >= USERDB_MAX_ENTRIES)
+			userdb_clear(db);
+		for (i = slot_of(key); db->table[i].name; i = (i + 1) & (USERDB_TABLE_SIZE - 1))
+			;
+		db->table[i] = (struct userdb_entry){ .key = key, .name = entry };
+		db->count++;
+		return *entry ? entry + 1 : NULL;
+	}
 }
 
 const char *userdb_user(struct userdb *db, uint32_t uid)

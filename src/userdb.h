@@ -32,3 +32,11 @@ const char *userdb_user(struct userdb *db, uint32_t uid);
 
 /* The same for group GID. */
 const char *userdb_group(struct userdb *db, uint32_t gid);
+
+/*
+ * The group names of user UID (UID_GROUPS): the primary group, then the
+ * supplementary ones, '\n'-joined ("" when there are none; an unknown
+ * group is "unknown(N)"). NULL for an unknown user, "unset" or a failed
+ * lookup. Borrowed until the next call on DB.
+ */
+const char *userdb_user_groups(struct userdb *db, uint32_t uid);

@@ -18,7 +18,7 @@ check "-t on a good file prints 'configuration OK', exits 0" sh -c "test \"\$('$
 printf '# comment\n\n[translate]\nunversal = true\n' > "$tmp/typo.conf"
 check "-t on a typo names FILE:LINE and exits 1" sh -c "'$A' -c '$tmp/typo.conf' -t 2> '$tmp/err'; test \$? -eq 1 && grep -q '$tmp/typo.conf:4: ' '$tmp/err' && grep -q unversal '$tmp/err'"
 
-printf '[enrich]\npid = true\n' > "$tmp/later.conf"
+printf '[enrich]\nexe-hash = true\n' > "$tmp/later.conf"
 check "a key whose feature is not built is 'not supported yet'" sh -c "'$A' -c '$tmp/later.conf' -t 2> '$tmp/err'; test \$? -eq 1 && grep -q '$tmp/later.conf:2: .*not supported yet' '$tmp/err'"
 
 check "-c with a missing file is an error" sh -c "'$A' -c '$tmp/nope.conf' -t 2> '$tmp/err'; test \$? -eq 1 && grep -q 'nope.conf' '$tmp/err'"

@@ -30,7 +30,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 live_init coexist
 key=$live_key
 out=$tmp/out.json
-: > "$tmp/auscribe.conf"
+cp "$top_srcdir/tests/golden/auscribe.conf" "$tmp/auscribe.conf"  # enrichment off: replay and live see the same input, not the same /proc
 arch=b$(getconf LONG_BIT)
 command -v ausyscall > /dev/null || live_skip "ausyscall not found (Debian package 'auditd')"
 sc_execve=$(ausyscall --exact execve) sc_openat=$(ausyscall --exact openat) sc_connect=$(ausyscall --exact connect)

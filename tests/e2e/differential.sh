@@ -41,7 +41,6 @@ tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 99' INT TERM HUP
 mkdir "$tmp/laurel-state"
-: > "$tmp/empty.conf"
 # The golden corpus's reference config, with a private state directory.
 sed "s|^directory = .*|directory = \"$tmp/laurel-state\"|" \
 	"$top_srcdir/tests/golden/laurel-0.5.1/config.toml" > "$tmp/laurel.toml"
@@ -100,7 +99,7 @@ for input in "$top_srcdir"/tests/data/live/*.log; do
 	grep -v -e 'Not dropping privileges' -e ': Started ' -e ': Running with ' \
 		-e ': Stopped ' "$tmp/$name.laurel.err" | sed "s|^|# $name: laurel: |"
 
-	"$AUSCRIBE" -c "$tmp/empty.conf" -i "$input" -o - > "$ours" 2> "$tmp/$name.ours.err"
+	"$AUSCRIBE" -c "$top_srcdir/tests/golden/auscribe.conf" -i "$input" -o - > "$ours" 2> "$tmp/$name.ours.err"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		problems="$problems; auscribe exited with status $rc: $(head -c 500 "$tmp/$name.ours.err")"

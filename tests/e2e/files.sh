@@ -14,16 +14,16 @@ trap cleanup EXIT
 . "$top_srcdir/tests/lib/tap.sh"
 A=$AUSCRIBE
 data=$top_srcdir/tests/golden/input
-: > "$tmp/empty.conf"
+cp "$top_srcdir/tests/golden/auscribe.conf" "$tmp/plain.conf"  # enrichment off: output depends on the input only
 plan 15
 
 ls "$data"/*.txt "$data"/tree/*.txt | grep -v reordered | xargs cat > "$tmp/all.log"
-"$A" -c "$tmp/empty.conf" -i "$tmp/all.log" -o - > "$tmp/expected" 2>/dev/null
+"$A" -c "$tmp/plain.conf" -i "$tmp/all.log" -o - > "$tmp/expected" 2>/dev/null
 events=$(wc -l < "$tmp/expected")
 
 # Rotation: every file under the size, no line split, nothing lost with enough generations.
 mkdir "$tmp/rot"
-printf '[auditlog]\nsize = 20000\ngenerations = 1000\n' > "$tmp/rot.conf"
+{ cat "$tmp/plain.conf"; printf '[auditlog]\nsize = 20000\ngenerations = 1000\n'; } > "$tmp/rot.conf"
 "$A" -c "$tmp/rot.conf" -i "$tmp/all.log" -o "$tmp/rot/out.json" 2> "$tmp/err"
 n=$(ls "$tmp/rot" | wc -l)
 check "rotation made several generations ($n files)" test "$n" -gt 3
@@ -62,7 +62,7 @@ check "an unknown read-users name is an error at start, naming it" sh -c "'$A' -
 
 # SIGHUP reopens: logrotate moves the file, the daemon goes on in a new one.
 mkfifo "$tmp/in"
-"$A" -c "$tmp/empty.conf" -i "$tmp/in" -o "$tmp/hup.json" 2> "$tmp/hup.err" &
+"$A" -c "$tmp/plain.conf" -i "$tmp/in" -o "$tmp/hup.json" 2> "$tmp/hup.err" &
 pid=$!
 exec 3> "$tmp/in"
 cat "$data/record-execve.txt" >&3
@@ -80,7 +80,7 @@ check "SIGHUP: the old file has the first event, the new file the next" sh -c "
 # logrotate's copytruncate: the file is copied and truncated under us; we append, so the
 # next event starts the truncated file cleanly.
 mkfifo "$tmp/in3"
-"$A" -c "$tmp/empty.conf" -i "$tmp/in3" -o "$tmp/ct.json" 2>/dev/null &
+"$A" -c "$tmp/plain.conf" -i "$tmp/in3" -o "$tmp/ct.json" 2>/dev/null &
 pid=$!
 exec 3> "$tmp/in3"
 cat "$data/record-execve.txt" >&3
@@ -94,13 +94,13 @@ check "copytruncate: the copy has the first event, the truncated file just the n
 	grep -q 15558 '$tmp/ct.json.1' && test \$(wc -l < '$tmp/ct.json') -eq 1 && jq -e '.ID == \"1640027821.949:151316\"' '$tmp/ct.json' >/dev/null && test \$(wc -c < '$tmp/ct.json') -eq \$(sed -n 1p '$tmp/ct.json' | wc -c)"
 
 # A full disk: writes fail, are retried, and resume when space returns.
-if [ "$(id -u)" != 0 ] || ! mkdir "$tmp/mnt" || ! mount -t tmpfs -o size=2m tmpfs "$tmp/mnt" 2>/dev/null; then
+if [ "$(id -u)" != 0 ] || ! mkdir "$tmp/mnt" || ! mount -t tmpfs -o size=2m,mode=0755 tmpfs "$tmp/mnt" 2>/dev/null; then
 	for i in 1 2 3 4 5; do ok "# SKIP full-disk checks need root and tmpfs"; done
 	exit 0
 fi
 mnt=$tmp/mnt
 mkfifo "$tmp/in2"
-"$A" -c "$tmp/empty.conf" -i "$tmp/in2" -o "$mnt/out.json" 2> "$tmp/full.err" &
+"$A" -c "$tmp/plain.conf" -i "$tmp/in2" -o "$mnt/out.json" 2> "$tmp/full.err" &
 pid=$!
 exec 3> "$tmp/in2"
 cat "$data/record-execve.txt" >&3

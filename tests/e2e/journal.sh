@@ -60,7 +60,7 @@ tmp=$(mktemp -d /tmp/auscribe-journal.XXXXXX) || bail "mktemp failed"
 . "$top_srcdir/tests/lib/tap.sh"
 A=$AUSCRIBE
 data=$top_srcdir/tests/golden/input
-: > "$tmp/empty.conf"
+cp "$top_srcdir/tests/golden/auscribe.conf" "$tmp/plain.conf"  # enrichment off: output depends on the input only
 
 jd_pid=		# our journald's unshare process
 jd_ours=	# we started journald: we may restart it, and stop it at the end
@@ -140,7 +140,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Does this build have -o journal?
-if ! "$A" -c "$tmp/empty.conf" -i /dev/null -o journal > /dev/null 2> "$tmp/probe.err"; then
+if ! "$A" -c "$tmp/plain.conf" -i /dev/null -o journal > /dev/null 2> "$tmp/probe.err"; then
 	skip "no journald output in this build: $(head -n 1 "$tmp/probe.err")"
 fi
 if ! journald_alive; then
@@ -220,9 +220,9 @@ EOF
 	}'
 	echo "type=EOE msg=audit($now.004:4):"
 } > "$tmp/events.log"
-"$A" -c "$tmp/empty.conf" -i "$tmp/events.log" -o - > "$tmp/expected.jsonl" 2> "$tmp/expected.err" ||
+"$A" -c "$tmp/plain.conf" -i "$tmp/events.log" -o - > "$tmp/expected.jsonl" 2> "$tmp/expected.err" ||
 	bail "auscribe -o - failed: $(head -n 3 "$tmp/expected.err")"
-"$A" -c "$tmp/empty.conf" -i "$tmp/events.log" -o journal > "$tmp/out" 2> "$tmp/err"
+"$A" -c "$tmp/plain.conf" -i "$tmp/events.log" -o journal > "$tmp/out" 2> "$tmp/err"
 rc=$?
 check "a replay to the journal exits 0, quietly" sh -c "test $rc -eq 0 && ! test -s '$tmp/err' && ! test -s '$tmp/out'"
 
@@ -313,7 +313,7 @@ fi
 start_auscribe() {
 	rm -f "$tmp/in"
 	mkfifo "$tmp/in"
-	"$A" -c "$tmp/empty.conf" -i - -o journal < "$tmp/in" > /dev/null 2> "$1" &
+	"$A" -c "$tmp/plain.conf" -i - -o journal < "$tmp/in" > /dev/null 2> "$1" &
 	a_pid=$!
 	exec 3> "$tmp/in"
 }

@@ -8,7 +8,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top_srcdir/tests/lib/tap.sh"
 A=$AUSCRIBE
 data=$top_srcdir/tests/golden/input
-: > "$tmp/empty.conf"
+cp "$top_srcdir/tests/golden/auscribe.conf" "$tmp/plain.conf"  # enrichment off: output depends on the input only
 plan 10
 
 # Two good events around garbage: the garbage is reported with its line number, counted,
@@ -19,7 +19,7 @@ plan 10
 	printf 'type=SYSCALL msg=audit(garbage): x=1\n'
 	cat "$data/record-login.txt"
 } > "$tmp/mixed.log"
-"$A" -c "$tmp/empty.conf" -i "$tmp/mixed.log" -o - > "$tmp/out" 2> "$tmp/err"
+"$A" -c "$tmp/plain.conf" -i "$tmp/mixed.log" -o - > "$tmp/out" 2> "$tmp/err"
 rc=$?
 check "bad lines do not fail the run" test $rc -eq 0
 check "bad lines are reported with FILE:LINE and an excerpt" sh -c "grep -q 'mixed.log:8: not an audit record, line skipped: \"this is not an audit record\"' '$tmp/err' && grep -q 'mixed.log:9: ' '$tmp/err'"
@@ -34,7 +34,7 @@ check "both good events come out whole" sh -c "test \$(wc -l < '$tmp/out') -eq 2
 	printf "'\n"
 	cat "$data/record-login.txt"
 } > "$tmp/huge.log"
-"$A" -c "$tmp/empty.conf" -i - -o - < "$tmp/huge.log" > "$tmp/out" 2> "$tmp/err"
+"$A" -c "$tmp/plain.conf" -i - -o - < "$tmp/huge.log" > "$tmp/out" 2> "$tmp/err"
 check "a 1 MiB line is one event, read from stdin" sh -c "test \$(wc -l < '$tmp/out') -eq 3 && jq -se 'any(.[]; .ID == \"1615114300.000:1\" and (.USER_ACCT.msg | length) > 1048576)' '$tmp/out' >/dev/null"
 check "its neighbours are intact" sh -c "jq -c 'select(.ID != \"1615114300.000:1\")' '$tmp/out' > '$tmp/n' && cat '$top_srcdir/tests/golden/expected/record-execve.jsonl' '$top_srcdir/tests/golden/expected/record-login.jsonl' | cmp -s - '$tmp/n'"
 
@@ -47,7 +47,7 @@ check "every output gets the event with the line prefix" sh -c "tail -n 1 '$tmp/
 
 # Every input of the corpus: one event per distinct (node, ID), no ID twice.
 ls "$data"/*.txt "$data"/tree/*.txt | grep -v reordered | xargs cat > "$tmp/all.log"  # -reordered repeats shell-proc-trace's IDs
-"$A" -c "$tmp/empty.conf" -i "$tmp/all.log" -o - > "$tmp/out" 2> "$tmp/err"
+"$A" -c "$tmp/plain.conf" -i "$tmp/all.log" -o - > "$tmp/out" 2> "$tmp/err"
 ids=$(grep -ao 'msg=audit([0-9.:]*)' "$tmp/all.log" | sort -u | wc -l)
 check "one event per distinct ID in the input ($ids)" sh -c "test \$(wc -l < '$tmp/out') -eq $ids"
 check "no ID is written twice" sh -c "test -z \"\$(jq -r '[.NODE, .ID] | @tsv' '$tmp/out' | sort | uniq -d)\""

@@ -28,7 +28,7 @@ static void emit(const struct event *ev, void *userdata)
 	cJSON *j;
 
 	buf_reset(&c->out);
-	if (json_encode_event(c->enc, ev, &c->out) < 0)
+	if (json_encode_event(c->enc, ev, NULL, &c->out) < 0)
 		return;
 	j = cJSON_ParseWithLength(c->out.data, c->out.len);
 	if (!j)

@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include "conf.h"
+#include "labels.h"
 
 struct fixture {
 	struct conf *conf;
@@ -426,8 +428,8 @@ static void test_line_numbers(void **state)
 		 "file = x ; inline\n"
 		 "\n"
 		 "[enrich]\n"
-		 "pid = false\n",
-		 "9: [enrich] pid: not supported yet");
+		 "exe-hash = false\n",
+		 "9: [enrich] exe-hash: not supported yet");
 	load_bad(f, "\xEF\xBB\xBF\r\n\r\n[x]\r\n", "3: unknown section [x]");
 	/* The first error is the one reported. */
 	load_bad(f, "[auditlog]\nbad = 1\n[nope]\n", "2: unknown key 'bad' in [auditlog]");
@@ -439,7 +441,7 @@ static void test_not_supported(void **state)
 {
 	struct fixture *f = *state;
 
-	load_bad(f, "user = _laurel\n", "1: user: not supported yet");
+	load_bad(f, "directory = /var/lib/auscribe\n", "1: directory: not supported yet");
 	load_bad(f, "[filterlog]\nsize = 1\n",
 		 "2: [filterlog] size: not supported yet");
 	load_bad(f, "[filterlog]\nfile = filtered.log\n",
@@ -450,14 +452,114 @@ static void test_not_supported(void **state)
 		 "2: [filter] filter-action: not supported yet");
 	load_bad(f, "[state]\nmax-age = 60\n", "2: [state] max-age: not supported yet");
 	/* LAUREL's TOML tables: as a section or as a dotted key. */
-	load_bad(f, "[label-process.label-exe]\n",
-		 "1: [label-process] label-exe: not supported yet");
+	load_bad(f, "[debug.inputlog]\n", "1: [debug] inputlog: not supported yet");
 	load_bad(f, "\n[debug.parse-error-log]\nfile = x\n",
 		 "2: [debug] parse-error-log: not supported yet");
-	load_bad(f, "[label-process]\nlabel-exe.'^/bin/sh$' = shell\n",
-		 "2: [label-process] label-exe: not supported yet");
+	load_bad(f, "[debug]\nparse-error-log.file = x\n",
+		 "2: [debug] parse-error-log: not supported yet");
 	load_bad(f, "[debug]\ninputlog = x\n",
 		 "2: [debug] inputlog: not supported yet");
+}
+
+/* Joins a '\n' list with ',' for comparison; NULL stays "(null)". */
+static const char *joined(const char *list, char *buf, size_t size)
+{
+	if (!list)
+		return "(null)";
+	snprintf(buf, size, "%s", list);
+	for (char *c = buf; *c; c++)
+		if (*c == '\n')
+			*c = ',';
+	return buf;
+}
+
+static void test_enrich(void **state)
+{
+	struct fixture *f = *state;
+	char b[256];
+
+	/* LAUREL's defaults, plus ours. */
+	assert_true(f->conf->enrich_pid);
+	assert_true(f->conf->ppid_verbose);
+	assert_true(f->conf->spawned_by);
+	assert_true(f->conf->enrich_container);
+	assert_true(f->conf->enrich_systemd);
+	assert_true(f->conf->enrich_script);
+	assert_true(f->conf->uid_groups);
+	assert_int_equal(f->conf->ancestors, CONF_DEFAULT_ANCESTORS);
+	assert_int_equal(f->conf->max_processes, CONF_DEFAULT_MAX_PROCESSES);
+	assert_string_equal(joined(f->conf->execve_env, b, sizeof(b)), "LD_PRELOAD,LD_LIBRARY_PATH");
+
+	load_ok(f, "[enrich]\npid = no\nppid-verbose = false\nspawned-by = off\ncontainer = 0\n"
+		   "systemd = false\nscript = false\nuid-groups = false\nancestors = 3\n"
+		   "max-processes = 1000\nexecve-env = [\"LD_*\", \"HOME\"]\n");
+	assert_false(f->conf->enrich_pid);
+	assert_false(f->conf->ppid_verbose);
+	assert_false(f->conf->spawned_by);
+	assert_false(f->conf->enrich_container);
+	assert_false(f->conf->enrich_systemd);
+	assert_false(f->conf->enrich_script);
+	assert_false(f->conf->uid_groups);
+	assert_int_equal(f->conf->ancestors, 3);
+	assert_int_equal(f->conf->max_processes, 1000);
+	assert_string_equal(joined(f->conf->execve_env, b, sizeof(b)), "LD_*,HOME");
+	/* A list is assigned whole: an empty one switches ENV off. */
+	load_ok(f, "[enrich]\nexecve-env = []\n");
+	assert_null(f->conf->execve_env);
+}
+
+static void test_labels(void **state)
+{
+	struct fixture *f = *state;
+	char b[256];
+	char **v;
+	size_t n;
+
+	assert_null(f->conf->label_keys);
+	assert_int_equal(f->conf->label_argv_count, 32);
+	assert_int_equal(f->conf->label_argv_bytes, 4096);
+	load_ok(f, "[label-process]\n"
+		   "label-keys = software_mgmt, other\n"
+		   "propagate-labels = [\"software_mgmt\"]\n"
+		   "label-argv-count = 4\n"
+		   "label-exe.'^/usr/bin/(apt|dpkg)$' = software_mgmt\n"
+		   "unlabel-argv.'--version' = software_mgmt\n"
+		   "[label-process.label-script]\n"
+		   "'\\.php$' = php\n");
+	assert_string_equal(joined(f->conf->label_keys, b, sizeof(b)), "software_mgmt,other");
+	assert_string_equal(joined(f->conf->propagate_labels, b, sizeof(b)), "software_mgmt");
+	assert_int_equal(f->conf->label_argv_count, 4);
+	assert_int_equal(f->conf->n_label_rules, 3);
+	assert_int_equal(f->conf->label_rules[0].subject, LABEL_EXE);
+	assert_false(f->conf->label_rules[0].unlabel);
+	assert_string_equal(f->conf->label_rules[0].regex, "^/usr/bin/(apt|dpkg)$");
+	assert_string_equal(f->conf->label_rules[0].label, "software_mgmt");
+	assert_int_equal(f->conf->label_rules[1].subject, LABEL_ARGV);
+	assert_true(f->conf->label_rules[1].unlabel);
+	assert_int_equal(f->conf->label_rules[2].subject, LABEL_SCRIPT);
+	assert_string_equal(f->conf->label_rules[2].regex, "\\.php$");
+	assert_string_equal(f->conf->label_rules[2].label, "php");
+
+	assert_int_equal(conf_split_list(f->conf->label_keys, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "software_mgmt");
+	assert_string_equal(v[1], "other");
+	assert_null(v[2]);
+	free(v);
+	assert_int_equal(conf_split_list(NULL, &v, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(v[0]);
+	free(v);
+
+	/* A bad regex is reported with its line and PCRE2's words; nothing changes. */
+	assert_int_equal(load(f, "[label-process]\n\nlabel-exe.'(x' = y\n"), -EINVAL);
+	assert_non_null(strstr(f->err, ":3: [label-process] label-exe: '(x': "));
+	assert_non_null(strstr(f->err, "offset"));
+	assert_int_equal(f->conf->n_label_rules, 3);
+	load_bad(f, "[label-process]\nlabel-exe = x\n",
+		 "2: [label-process] label-exe: expected 'label-exe.REGEX = LABEL'");
+	load_bad(f, "[label-process]\nlabel-exe.'x' = \n",
+		 "2: [label-process] label-exe: expected 'label-exe.REGEX = LABEL'");
 }
 
 static void test_unknown(void **state)
@@ -574,8 +676,8 @@ static void test_all_or_nothing(void **state)
 		 "[auditlog]\nfile = other\nline-prefix = p\n"
 		 "[transform]\nexecve-argv = string\n"
 		 "execve-argv-limit-bytes = 10\n"
-		 "[translate]\nuniversal = yes\n[enrich]\nscript = no\n",
-		 "10: [enrich] script: not supported yet");
+		 "[translate]\nuniversal = yes\n[enrich]\nprefix = x\n",
+		 "10: [enrich] prefix: not supported yet");
 	assert_string_equal(f->conf->auditlog_file, "keep");
 	assert_null(f->conf->line_prefix);
 	assert_true(f->conf->argv_array);
@@ -633,6 +735,98 @@ static void test_small_error_buffer(void **state)
 	assert_int_equal(conf_load(f->conf, f->path, NULL, 0), -EINVAL);
 }
 
+static void test_user_kernel_lost(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(f->conf->user);
+	assert_false(f->conf->kernel_lost_counter);
+	load_ok(f, "user = auscribe\n[netlink]\nkernel-lost-counter = true\n");
+	assert_string_equal(f->conf->user, "auscribe");
+	assert_true(f->conf->kernel_lost_counter);
+	load_ok(f, "user = ''\n[netlink]\nkernel-lost-counter = off\n");
+	assert_null(f->conf->user);
+	assert_false(f->conf->kernel_lost_counter);
+	load_bad(f, "[netlink]\nkernel-lost-counter = maybe\n",
+		 "2: [netlink] kernel-lost-counter: 'maybe' is not a boolean (true/false, yes/no, on/off, 1/0)");
+}
+
+/* conf_file_trusted(): only root, or the daemon's own user, may write; group write only for group root. */
+static void test_trusted_rule(void **state)
+{
+	static const struct {
+		uid_t owner;
+		gid_t group;
+		mode_t mode;
+		uid_t euid;
+		int want;
+	} cases[] = {
+		{ 0, 0, 0644, 0, 0 },	       { 0, 0, 0600, 0, 0 },	       { 0, 100, 0444, 1000, 0 },
+		{ 0, 100, 0664, 0, -EPERM },   { 0, 0, 0664, 0, 0 },	       { 0, 0, 0646, 0, -EPERM },
+		{ 0, 0, 0666, 1000, -EPERM },  { 1000, 0, 0644, 0, -EPERM },   { 1000, 0, 0600, 0, -EPERM },
+		{ 1000, 100, 0644, 1000, 0 },  { 1000, 100, 0620, 1000, -EPERM }, { 1001, 100, 0644, 1000, -EPERM },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct stat st = { .st_uid = cases[i].owner, .st_gid = cases[i].group,
+				   .st_mode = S_IFREG | cases[i].mode };
+
+		assert_int_equal(conf_file_trusted(&st, cases[i].euid), cases[i].want);
+	}
+}
+
+/* Loads f->path after chmod MODE; expects WANT and, if refused, the message. */
+static void load_mode(struct fixture *f, const char *path, mode_t mode, int want)
+{
+	char expect[PATH_MAX + 64];
+
+	assert_int_equal(chmod(f->path, mode), 0);
+	assert_int_equal(conf_load(f->conf, path, f->err, sizeof(f->err)), want);
+	if (want == 0) {
+		assert_string_equal(f->err, "");
+		return;
+	}
+	snprintf(expect, sizeof(expect), "%s: refusing a configuration file that others than root", path);
+	assert_memory_equal(f->err, expect, strlen(expect));
+	assert_non_null(strstr(f->err, "writable by nobody else"));
+}
+
+/* conf_load() refuses a file others may write, also through a symlink. */
+static void test_refuse_writable(void **state)
+{
+	struct fixture *f = *state;
+	char link[PATH_MAX + 8];
+
+	write_file(f, "[auditlog]\nfile = x\n", 20);
+	/* Group write is refused unless the group is root: a group of its own. */
+	if (geteuid() == 0)
+		assert_int_equal(chown(f->path, 0, 100), 0);
+	else if (getegid() == 0)
+		skip();
+	load_mode(f, f->path, 0664, -EPERM);
+	assert_null(f->conf->auditlog_file);
+	load_mode(f, f->path, 0646, -EPERM);
+	load_mode(f, f->path, 0666, -EPERM);
+	load_mode(f, f->path, 0644, 0);
+	assert_string_equal(f->conf->auditlog_file, "x");
+	load_mode(f, f->path, 0400, 0);
+
+	snprintf(link, sizeof(link), "%s.link", f->path);
+	assert_int_equal(symlink(f->path, link), 0);
+	load_mode(f, link, 0620, -EPERM);
+	load_mode(f, link, 0600, 0);
+	if (geteuid() == 0) {
+		/* Root trusts only root's files. */
+		assert_int_equal(chown(f->path, 65534, 65534), 0);
+		load_mode(f, f->path, 0644, -EPERM);
+		assert_non_null(strstr(f->err, "(owner uid 65534, gid 65534, mode 0644)"));
+		/* Group root may write. */
+		assert_int_equal(chown(f->path, 0, 0), 0);
+		load_mode(f, f->path, 0664, 0);
+	}
+	assert_int_equal(unlink(link), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +847,8 @@ int main(void)
 		T(test_line_numbers),
 		T(test_not_supported),
 		T(test_unknown),
+		T(test_enrich),
+		T(test_labels),
 		T(test_syntax),
 		T(test_long_line),
 		T(test_huge_line),
@@ -661,6 +857,9 @@ int main(void)
 		T(test_missing_file),
 		T(test_directory),
 		T(test_small_error_buffer),
+		T(test_user_kernel_lost),
+		T(test_trusted_rule),
+		T(test_refuse_writable),
 #undef T
 	};
 

@@ -66,7 +66,7 @@ static char *encode_event(const struct json_options *opts, const struct event *e
 
 	assert_non_null(enc);
 	buf_init(&b);
-	assert_int_equal(json_encode_event(enc, ev, &b), 0);
+	assert_int_equal(json_encode_event(enc, ev, NULL, &b), 0);
 	assert_false(buf_oom(&b));
 	buf_addc(&b, '\0');
 	s = strdup(b.data);
@@ -783,11 +783,11 @@ static void test_reuse(void **state)
 	assert_non_null(enc);
 	buf_init(&b);
 	build_event(LINES("type=EXECVE msg=audit(1.005:7): argc=2 a0=\"aaaa\" a1=\"bbbb\""), &ev);
-	assert_int_equal(json_encode_event(enc, &ev, &b), 0);
+	assert_int_equal(json_encode_event(enc, &ev, NULL, &b), 0);
 	free_event(&ev);
 	buf_addc(&b, '\n');
 	build_event(LINES("type=EXECVE msg=audit(2.005:8): argc=1 a0=\"c\""), &ev);
-	assert_int_equal(json_encode_event(enc, &ev, &b), 0);
+	assert_int_equal(json_encode_event(enc, &ev, NULL, &b), 0);
 	free_event(&ev);
 	buf_addc(&b, '\0');
 	assert_string_equal(b.data, "{\"ID\":\"1.005:7\",\"EXECVE\":{\"argc\":2,\"ARGV\":[\"aaaa\",\"bbbb\"]}}\n"
