@@ -8,7 +8,8 @@
  *   every LIVE_TICK_MS -> end timed-out events, flush outputs
  *   every LIVE_LOSS_MS -> socket drops (SO_MEMINFO; also at the next tick
  *                         after an ENOBUFS) and the kernel's lost
- *                         counter (AUDIT_GET, when CAP_AUDIT_CONTROL allows):
+ *                         counter (AUDIT_GET, with [netlink]
+ *                         kernel-lost-counter and CAP_AUDIT_CONTROL):
  *                         any increase becomes an in-band loss record
  *   SIGTERM, SIGINT   -> leave the loop (the caller flushes open events)
  *   SIGHUP            -> reopen file outputs
@@ -51,7 +52,9 @@ struct live {
 	struct pipeline *p;
 	struct stats *stats;
 	struct nl_input *in;
-	struct kstatus *ks;         /* NULL without CAP_AUDIT_CONTROL */
+	struct kstatus *ks;         /* NULL without kernel-lost-counter or CAP_AUDIT_CONTROL */
+	live_opened_fn opened;      /* sockets open: drop privileges */
+	void *opened_data;
 	sd_event *loop;
 	uint64_t tick_usec;
 	uint64_t next_loss_check;
@@ -206,31 +209,43 @@ static bool initial_userns(void)
 	return init;
 }
 
-/* Warnings about a kernel that will send us little or nothing. */
-static void check_kernel(struct live *l)
+/*
+ * Warnings about a kernel that will send us little or nothing, while
+ * start-up privileges allow asking; the lost counter's baseline. Without
+ * kernel-lost-counter the status socket is closed again: watching the
+ * counter means keeping CAP_AUDIT_CONTROL, which can also change rules.
+ */
+static void check_kernel(struct live *l, const struct conf *conf)
 {
 	struct audit_status st;
 	int r = kstatus_open(&l->ks);
 
 	if (r >= 0)
 		r = kstatus_get(l->ks, &st, LIVE_STATUS_TIMEOUT_MS);
-	if (r < 0) {
+	if (!conf->kernel_lost_counter)
+		fprintf(stderr, "auscribe: the kernel's lost counter is not tracked ([netlink] kernel-lost-counter "
+				"is off: it needs CAP_AUDIT_CONTROL, which also allows changing audit rules); "
+				"socket drops and serial gaps still are\n");
+	else if (r < 0)
 		fprintf(stderr, "auscribe: cannot read the kernel's audit status (%s): the kernel's lost "
 				"counter is not watched (that needs CAP_AUDIT_CONTROL); socket drops and "
 				"serial gaps still are\n", strerror(-r));
-		kstatus_free(l->ks);
-		l->ks = NULL;
-		return;
+	if (r >= 0) {
+		if (conf->kernel_lost_counter)
+			kernel_lost(l, st.lost);
+		if (st.enabled == 0)
+			fprintf(stderr, "auscribe: warning: kernel auditing is disabled (enabled 0): no syscall "
+					"records will arrive until it is enabled ('auditctl -e 1')\n");
+		r = kstatus_count_rules(l->ks, LIVE_STATUS_TIMEOUT_MS);
+		if (r == 0)
+			fprintf(stderr, "auscribe: warning: no audit rules are loaded: only records that need no "
+					"rule (logins, AVCs, configuration changes) will arrive; load rules with "
+					"auditctl or augenrules\n");
+		if (conf->kernel_lost_counter)
+			return;
 	}
-	kernel_lost(l, st.lost);
-	if (st.enabled == 0)
-		fprintf(stderr, "auscribe: warning: kernel auditing is disabled (enabled 0): no syscall "
-				"records will arrive until it is enabled ('auditctl -e 1')\n");
-	r = kstatus_count_rules(l->ks, LIVE_STATUS_TIMEOUT_MS);
-	if (r == 0)
-		fprintf(stderr, "auscribe: warning: no audit rules are loaded: only records that need no "
-				"rule (logins, AVCs, configuration changes) will arrive; load rules with "
-				"auditctl or augenrules\n");
+	kstatus_free(l->ks);
+	l->ks = NULL;
 }
 
 static int setup(struct live *l, const struct conf *conf)
@@ -265,7 +280,12 @@ static int setup(struct live *l, const struct conf *conf)
 			got, conf->netlink_rcvbuf,
 			forced ? "" : " (SO_RCVBUFFORCE needs CAP_NET_ADMIN; SO_RCVBUF is capped by "
 				      "net.core.rmem_max)");
-	check_kernel(l);
+	check_kernel(l, conf);
+	if (l->opened) {
+		r = l->opened(l->opened_data);
+		if (r < 0)
+			return r;
+	}
 
 	/*
 	 * A shell starts background jobs with SIGINT ignored; we are told to
@@ -324,9 +344,13 @@ static int setup(struct live *l, const struct conf *conf)
 	return 0;
 }
 
-int live_run(const struct conf *conf, struct pipeline *p)
+int live_run(const struct conf *conf, struct pipeline *p, live_opened_fn opened, void *userdata)
 {
-	struct live l = { .p = p, .stats = pipeline_stats_mut(p), .status_ms = conf->status_period * 1000 };
+	struct live l = { .p = p,
+			  .stats = pipeline_stats_mut(p),
+			  .status_ms = conf->status_period * 1000,
+			  .opened = opened,
+			  .opened_data = userdata };
 	int r = setup(&l, conf);
 
 	if (r >= 0)

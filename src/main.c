@@ -2,7 +2,8 @@
 /*
  * auscribe: kernel audit events -> enriched JSON lines.
  *
- * main: options, configuration check, building the pipeline, running it,
+ * main: options, configuration check, building the pipeline, running it
+ * (and, live, dropping privileges once the socket and outputs are open),
  * exit status. Nothing else.
  *
  * Exit status: 0 success (bad input lines are counted, not fatal), 1 a
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@
 #include "live.h"
 #include "output.h"
 #include "pipeline.h"
+#include "privs.h"
 #include "sink_journal.h"
 #include "stats.h"
 
@@ -144,6 +147,64 @@ out:
 	return r;
 }
 
+/* What the daemon keeps after start (and CAP_AUDIT_CONTROL with kernel-lost-counter). */
+static const struct {
+	cap_value_t cap;
+	const char *without; /* what breaks */
+} main_kept_caps[] = {
+	{ CAP_SYS_PTRACE, "no CAP_SYS_PTRACE: /proc/PID/exe, cwd and environ of other users' processes "
+			  "cannot be read, so their events are enriched less" },
+	{ CAP_DAC_READ_SEARCH, "no CAP_DAC_READ_SEARCH: /proc files and executables only their owners may "
+			       "read (environ, exe hashes) cannot be read for other users' processes" },
+};
+
+struct main_privs {
+	const struct conf *conf;
+	const struct privs_user *user; /* NULL: no 'user' configured */
+};
+
+/*
+ * live_run()'s callback, once the audit socket is bound and the outputs
+ * are open: switches to the configured user when root, keeps only
+ * main_kept_caps. Fails closed: a drop that did not happen stops the daemon.
+ */
+static int drop_privileges(void *userdata)
+{
+	const struct main_privs *mp = userdata;
+	cap_value_t keep[sizeof(main_kept_caps) / sizeof(main_kept_caps[0]) + 1];
+	size_t n = 0;
+	char *text;
+	cap_t caps;
+	int r;
+
+	for (size_t i = 0; i < sizeof(main_kept_caps) / sizeof(main_kept_caps[0]); i++)
+		keep[n++] = main_kept_caps[i].cap;
+	if (mp->conf->kernel_lost_counter)
+		keep[n++] = CAP_AUDIT_CONTROL;
+	if (mp->user && geteuid() != 0 && geteuid() != mp->user->uid) {
+		fprintf(stderr, "auscribe: 'user = %s' is configured, but auscribe runs as uid %u and cannot "
+				"switch: start it as root or as that user\n", mp->conf->user, (unsigned)geteuid());
+		return -EPERM;
+	}
+	r = privs_drop(mp->user && geteuid() == 0 ? mp->user : NULL, keep, n);
+	if (r < 0) {
+		fprintf(stderr, "auscribe: Failed to drop privileges: %s\n", strerror(-r));
+		return r;
+	}
+	if (geteuid() == 0)
+		fprintf(stderr, "auscribe: warning: running as root; set 'user' in the config to drop privileges\n");
+	for (size_t i = 0; i < sizeof(main_kept_caps) / sizeof(main_kept_caps[0]); i++)
+		if (!privs_cap_have(main_kept_caps[i].cap))
+			fprintf(stderr, "auscribe: warning: %s\n", main_kept_caps[i].without);
+	caps = cap_get_proc();
+	text = caps ? cap_to_text(caps, NULL) : NULL;
+	fprintf(stderr, "auscribe: running as uid %u, gid %u, capabilities '%s'\n", (unsigned)geteuid(),
+		(unsigned)getegid(), text ? text : "?");
+	cap_free(text);
+	cap_free(caps);
+	return 0;
+}
+
 /* Prints the counters when something was lost, skipped or failed. */
 static void summary(const struct stats *s)
 {
@@ -164,6 +225,8 @@ int main(int argc, char **argv)
 	struct output **outputs = NULL;
 	struct pipeline *p = NULL;
 	struct output_options oo;
+	struct privs_user user = { 0 };
+	struct main_privs mp;
 	char err[512];
 	int opt, r, status = 1;
 
@@ -212,6 +275,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "auscribe: %s\n", err);
 		goto out;
 	}
+	live = strcmp(input, "netlink") == 0;
+	if (conf->user) {
+		r = privs_user_lookup(conf->user, &user);
+		if (r < 0) {
+			fprintf(stderr, "auscribe: user '%s': %s\n", conf->user,
+				r == -ESRCH ? "no such user" : strerror(-r));
+			goto out;
+		}
+	}
 	if (check) {
 		printf("configuration OK\n");
 		status = 0;
@@ -227,7 +299,10 @@ int main(int argc, char **argv)
 				      .group = conf->auditlog_group,
 				      .read_users = conf->auditlog_read_users,
 				      .read_groups = conf->auditlog_read_groups,
-				      .read_other = conf->auditlog_read_other };
+				      .read_other = conf->auditlog_read_other,
+				      .has_user = conf->user != NULL,
+				      .user_uid = user.uid,
+				      .user_gid = user.gid };
 	outputs = calloc(n_targets, sizeof(*outputs));
 	if (!outputs)
 		goto out;
@@ -238,7 +313,6 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	live = strcmp(input, "netlink") == 0;
 	p = pipeline_new(conf, outputs, n_targets, live ? conf->event_timeout_ms : MAIN_REPLAY_TIMEOUT_MS);
 	outputs = NULL; /* owned by the pipeline, even on failure */
 	if (!p) {
@@ -246,7 +320,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (live) {
-		r = live_run(conf, p);
+		mp = (struct main_privs){ .conf = conf, .user = conf->user ? &user : NULL };
+		r = live_run(conf, p, drop_privileges, &mp);
 		pipeline_flush(p);
 	} else {
 		r = replay(p, input);
@@ -262,5 +337,6 @@ out:
 	}
 	pipeline_free(p);
 	conf_free(conf);
+	privs_user_done(&user);
 	return status;
 }

@@ -9,7 +9,19 @@
  * Files are opened for appending, created 0640, never through a symbolic
  * link; each time one is opened (start, rotation, SIGHUP) it gets the
  * configured group and, with read-users / read-groups / read-other, a POSIX
- * ACL granting read access (libacl), as LAUREL does. With a rotation size, a file is rotated before a line would take it
+ * ACL granting read access (libacl), as LAUREL does; while root with a
+ * user configured, files go to that user, who reopens them after the drop.
+ *
+ * A file's directory is opened once (O_PATH, O_NOFOLLOW) and kept: opens,
+ * renames and unlinks are relative to it, so a path swapped under us
+ * later cannot redirect them. It is created 0750 when missing (the last
+ * component only) and refused when it is a symbolic link, belongs to
+ * someone other than root, us or the configured user, or is writable by
+ * group or others: whoever can write it can plant the next NAME or NAME.N
+ * a rotation renames or reopens. Sticky world-writable directories (/tmp)
+ * are refused too: another user can still plant names there first.
+ *
+ * With a rotation size, a file is rotated before a line would take it
  * past that size (never in the middle of a line): NAME.N-1 -> NAME.N, ...,
  * NAME -> NAME.1, then a new NAME; with 0 generations the old file is
  * removed. A single line larger than the size gets a file of its own.
@@ -51,6 +63,11 @@
 struct output {
 	struct sink_journal *journal; /* "journal": everything goes there */
 	gid_t gid;               /* (gid_t)-1: leave the group alone */
+	bool has_user;           /* root gives what it creates to this user */
+	uid_t user_uid;
+	gid_t user_gid;
+	int dirfd;               /* the file's directory (O_PATH), or -1 */
+	const char *base;        /* the file's name in it: points into NAME */
 	char *acl_text;          /* NULL: no ACL, plain 0640 */
 	int fd;
 	bool owned;
@@ -68,13 +85,23 @@ struct output {
 	struct output_counters c;
 };
 
-/* Group and ACL for a freshly opened file. */
+/* The owner for what we create: the configured user while we are root, else ours. */
+static void owner(const struct output *o, uid_t *ret_uid, gid_t *ret_gid)
+{
+	*ret_uid = o->has_user && geteuid() == 0 ? o->user_uid : (uid_t)-1;
+	*ret_gid = o->gid != (gid_t)-1 ? o->gid : *ret_uid != (uid_t)-1 ? o->user_gid : (gid_t)-1;
+}
+
+/* Owner, group and ACL for a freshly opened file. */
 static int set_access(const struct output *o, int fd)
 {
 	acl_t acl;
+	uid_t uid;
+	gid_t gid;
 	int r = 0;
 
-	if (o->gid != (gid_t)-1 && fchown(fd, (uid_t)-1, o->gid) < 0)
+	owner(o, &uid, &gid);
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
 		return -errno;
 	if (!o->acl_text)
 		return 0;
@@ -89,7 +116,7 @@ static int set_access(const struct output *o, int fd)
 
 static int open_file(const struct output *o, uint64_t *ret_size)
 {
-	int fd = open(o->name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	int fd = openat(o->dirfd, o->base, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	struct stat st;
 	int r;
 
@@ -103,6 +130,85 @@ static int open_file(const struct output *o, uint64_t *ret_size)
 	}
 	*ret_size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	return fd;
+}
+
+/* Whether the directory DIR (status ST) of O may hold its files; says why not. */
+static int check_dir(const struct output *o, const char *dir, const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return -ENOTDIR;
+	if (st->st_uid != 0 && st->st_uid != geteuid() && !(o->has_user && st->st_uid == o->user_uid)) {
+		fprintf(stderr, "auscribe: refusing '%s': its directory '%s' belongs to uid %u, not to root or "
+				"the user auscribe runs as\n", o->name, dir, (unsigned)st->st_uid);
+		return -EPERM;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		fprintf(stderr, "auscribe: refusing '%s': its directory '%s' is writable by %s (mode %04o); "
+				"use a directory of its own that only its owner may write\n", o->name, dir,
+			st->st_mode & S_IWOTH ? "everyone" : "its group", (unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * Opens the directory of O's file into o->dirfd, never through a symbolic
+ * link, creating it 0750 (and giving it to the configured user while we
+ * are root) when it is missing.
+ */
+static int open_dir(struct output *o)
+{
+	const char *slash = strrchr(o->name, '/');
+	char *dir;
+	bool created = false;
+	struct stat st;
+	uid_t uid;
+	gid_t gid;
+	int fd, r = 0;
+
+	o->base = slash ? slash + 1 : o->name;
+	if (!*o->base)
+		return -EISDIR;
+	dir = !slash ? strdup(".") : slash == o->name ? strdup("/") : strndup(o->name, (size_t)(slash - o->name));
+	if (!dir)
+		return -ENOMEM;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdir(dir, 0750) == 0)
+			created = true;
+		else if (errno != EEXIST)
+			goto fail;
+		fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		if ((errno == ENOTDIR || errno == ELOOP) && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+			fprintf(stderr, "auscribe: refusing '%s': its directory '%s' is a symbolic link\n", o->name,
+				dir);
+			errno = ELOOP;
+		}
+		goto fail;
+	}
+	owner(o, &uid, &gid);
+	if (created && (uid != (uid_t)-1 || gid != (gid_t)-1) && fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0) {
+		r = -errno;
+		fprintf(stderr, "auscribe: Failed to set the owner of the new directory '%s': %s\n", dir, strerror(-r));
+	} else if (fstat(fd, &st) < 0) {
+		r = -errno;
+	} else {
+		r = check_dir(o, dir, &st);
+	}
+	if (r < 0) {
+		close(fd);
+		free(dir);
+		return r;
+	}
+	o->dirfd = fd;
+	free(dir);
+	return 0;
+fail:
+	r = -errno;
+	free(dir);
+	return r;
 }
 
 /*
@@ -161,6 +267,7 @@ int output_open(const char *target, const struct output_options *opts, struct ou
 		return -ENOMEM;
 	buf_init(&o->queue);
 	o->fd = -1;
+	o->dirfd = -1;
 	o->name = strdup(target);
 	o->prefix = opts->prefix ? strdup(opts->prefix) : NULL;
 	if (!o->name || (opts->prefix && !o->prefix)) {
@@ -185,6 +292,9 @@ int output_open(const char *target, const struct output_options *opts, struct ou
 		o->rotate_size = opts->rotate_size;
 		o->generations = opts->generations;
 		o->gid = (gid_t)-1;
+		o->has_user = opts->has_user;
+		o->user_uid = opts->user_uid;
+		o->user_gid = opts->user_gid;
 		if (opts->group) {
 			const struct group *g = getgrnam(opts->group);
 
@@ -196,6 +306,8 @@ int output_open(const char *target, const struct output_options *opts, struct ou
 			o->gid = g->gr_gid;
 		}
 		r = acl_text(opts, &o->acl_text);
+		if (r >= 0)
+			r = open_dir(o);
 		if (r < 0) {
 			output_close(o);
 			return r;
@@ -320,7 +432,7 @@ static void drop_queue(struct output *o, size_t extra)
 
 static int rotated_name(const struct output *o, unsigned gen, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s.%u", o->name, gen);
+	int n = snprintf(buf, size, "%s.%u", o->base, gen);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
@@ -328,7 +440,7 @@ static int rotated_name(const struct output *o, unsigned gen, char *buf, size_t 
 /* NAME.N-1 -> NAME.N ... NAME -> NAME.1 (or NAME removed), then a new NAME. */
 static int rotate(struct output *o)
 {
-	size_t len = strlen(o->name) + OUTPUT_SUFFIX_MAX;
+	size_t len = strlen(o->base) + OUTPUT_SUFFIX_MAX;
 	char *from = malloc(len), *to = malloc(len);
 	int fd, r = 0;
 	uint64_t size;
@@ -342,16 +454,16 @@ static int rotate(struct output *o)
 			r = -ENAMETOOLONG;
 			goto out;
 		}
-		if (rename(from, to) < 0 && errno != ENOENT) {
+		if (renameat(o->dirfd, from, o->dirfd, to) < 0 && errno != ENOENT) {
 			r = -errno;
 			goto out;
 		}
 	}
 	if (o->generations) {
 		rotated_name(o, 1, to, len);
-		if (rename(o->name, to) < 0)
+		if (renameat(o->dirfd, o->base, o->dirfd, to) < 0)
 			r = -errno;
-	} else if (unlink(o->name) < 0) {
+	} else if (unlinkat(o->dirfd, o->base, 0) < 0) {
 		r = -errno;
 	}
 	if (r < 0)
@@ -427,6 +539,8 @@ uint64_t output_close(struct output *o)
 	lost = o->c.lost;
 	if (o->owned)
 		close(o->fd);
+	if (o->dirfd >= 0)
+		close(o->dirfd);
 	buf_done(&o->queue);
 	free(o->name);
 	free(o->prefix);

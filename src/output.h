@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * Where JSON lines go: stdout ("-"), journald ("journal", one entry per
@@ -26,6 +27,9 @@ struct output_options {
 	const char *read_users; /* names joined by ',', granted read by POSIX ACL; NULL: none */
 	const char *read_groups;
 	bool read_other;        /* everyone may read */
+	bool has_user;          /* the daemon runs as USER_UID after start ('user'): a file's */
+	uid_t user_uid;         /* directory may belong to it, and what is created while */
+	gid_t user_gid;         /* root is given to it (group: GROUP, else USER_GID) */
 };
 
 struct output_counters {
@@ -38,8 +42,12 @@ struct output_counters {
 
 /*
  * Opens TARGET ("-" for stdout, otherwise a file path, created 0640, never
- * through a symbolic link). OPTS is copied. Returns 0 and a new output in
- * *RET, or -errno.
+ * through a symbolic link). The file's directory is created 0750 when
+ * missing (the last component only) and refused (-ELOOP, -EPERM, said on
+ * stderr) when it is a symbolic link, belongs to a user other than root,
+ * us or OPTS' user, or is writable by group or others; it stays open, so
+ * rotation and reopening work relative to it. OPTS is copied. Returns 0
+ * and a new output in *RET, or -errno.
  */
 int output_open(const char *target, const struct output_options *opts, struct output **ret);
 
