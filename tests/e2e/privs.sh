@@ -84,7 +84,7 @@ if [ "$(id -u)" = 0 ]; then
 	cp "$tmp/c.conf" "$tmp/nobody.conf"
 	chown 65534 "$tmp/nobody.conf"
 	check "as root, a configuration owned by another user (0644) is refused" \
-		sh -c "'$A' -c '$tmp/nobody.conf' -t 2> '$tmp/err'; test \$? -eq 1 && grep -q 'owner uid 65534, mode 0644' '$tmp/err'"
+		sh -c "'$A' -c '$tmp/nobody.conf' -t 2> '$tmp/err'; test \$? -eq 1 && grep -q 'owner uid 65534, gid [0-9]*, mode 0644' '$tmp/err'"
 else
 	live_skip_test "as root, a configuration owned by another user is refused" "needs root"
 fi
