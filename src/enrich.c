@@ -708,9 +708,18 @@ static void handle_fork(struct enricher *e, const struct event *ev, const struct
 	uint64_t child;
 	const struct field *f = record_find(sc, "exit");
 	char exe[PROCTABLE_MAX_EXE], services[PROCTABLE_MAX_SERVICES];
+	struct proc *cur;
 
 	if (!self || !f || f->kind != VALUE_BARE || !field_u64(sc, "exit", &child) || child == 0 ||
 	    child > UINT32_MAX)
+		return;
+	/*
+	 * The child's own events may come first (vfork: the parent resumes
+	 * once the child has exec'd); an entry they made, stamped no earlier
+	 * than this event (syscall entry), is the child's: keep it.
+	 */
+	cur = proctable_current(e->table, (uint32_t)child);
+	if (cur && cur->ppid == self->pid && cur->key.is_event && event_ms(&cur->key.event) >= event_ms(&ev->id))
 		return;
 	tmpl = *self;
 	/* Copies: the insert may move or evict SELF. */
@@ -762,10 +771,12 @@ static struct proc *handle_unknown(struct enricher *e, const struct event *ev, c
 }
 
 /*
- * The parent's entry, read from /proc if unknown (it must predate the
- * event). Not read again for PID's entry made from an event with this
- * ppid: the parent was looked up then, and a miss stays a miss (a later
- * process with that pid is not its parent), so no read on every event.
+ * The parent's entry: the one PID's entry already links to (even after
+ * the parent exited and stopped answering for its pid), else the current
+ * entry of PPID, else read from /proc (it must predate the event). Not
+ * read again for PID's entry made from an event with this ppid: the
+ * parent was looked up then, and a miss stays a miss (a later process
+ * with that pid is not its parent), so no read on every event.
  */
 static struct proc *get_parent(struct enricher *e, uint32_t pid, uint32_t ppid, const struct event *ev,
 			       uint64_t now_ms)
@@ -774,10 +785,15 @@ static struct proc *get_parent(struct enricher *e, uint32_t pid, uint32_t ppid, 
 
 	if (!ppid)
 		return NULL;
+	self = proctable_current(e->table, pid);
+	if (self && self->ppid == ppid) {
+		p = proctable_get(e->table, self->parent);
+		if (p && p->pid == ppid)
+			return p;
+	}
 	p = proctable_current(e->table, ppid);
 	if (p)
 		return p;
-	self = proctable_current(e->table, pid);
 	if (self && self->ppid == ppid && self->origin != PROC_FROM_PROC)
 		return NULL;
 	return read_proc(e, ppid, event_ms(&ev->id), NULL, now_ms);
@@ -970,8 +986,13 @@ const struct enrichment *enrich_event(struct enricher *e, const struct event *ev
 
 		if (e->o.pid) {
 			describe(e, p, &e->out.pid);
-			/* The event's ppid (init after a re-parenting); ANCESTORS keep the lineage. */
-			describe(e, si.ppid ? proctable_current(e->table, si.ppid) : NULL, &e->out.ppid);
+			/*
+			 * The event's ppid (init after a re-parenting; ANCESTORS
+			 * keep the lineage): the linked parent when it has that
+			 * pid, even if it exited, else whoever has the pid now.
+			 */
+			describe(e, parent && parent->pid == si.ppid ? parent
+				    : si.ppid ? proctable_current(e->table, si.ppid) : NULL, &e->out.ppid);
 		}
 		if (e->o.spawned_by)
 			describe(e, spawned_by(e, p), &e->out.spawned_by);

@@ -547,6 +547,14 @@ void proctable_expire(struct proctable *t, const uint32_t *alive, size_t n_alive
 				t->stats.expired++;
 			}
 		} else {
+			/*
+			 * Kept only as someone's ancestry: past the grace period
+			 * it no longer answers for its pid, which a new process
+			 * may have by now.
+			 */
+			if (now_ms >= s->p.gone_since_ms && now_ms - s->p.gone_since_ms >= grace_ms &&
+			    map_get(t, s->p.pid) == i)
+				map_del(t, s->p.pid);
 			prev = i;
 		}
 		i = next;

@@ -107,7 +107,8 @@ struct proc *proctable_insert(struct proctable *t, const struct proc *tmpl, uint
  * procfs_list_pids()) at NOW_MS: entries whose pid is not alive, or that
  * are no longer current for their pid, are marked gone; gone entries
  * that have been gone GRACE_MS or longer and are neither the parent nor
- * the previous self of a kept entry (transitively) are freed.
+ * the previous self of a kept entry (transitively) are freed; those kept
+ * for that reason stop answering for their pid (proctable_current()).
  */
 void proctable_expire(struct proctable *t, const uint32_t *alive, size_t n_alive, uint64_t now_ms,
 		      uint64_t grace_ms);

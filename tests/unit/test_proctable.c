@@ -290,8 +290,8 @@ static void test_ancestry(void **state)
 	assert_false(proctable_get(t, r4)->gone);
 	assert_null(proctable_get(t, r5));
 	assert_null(proctable_current(t, 5));
-	/* Gone but still current for its pid (nothing replaced it). */
-	assert_ptr_equal(proctable_current(t, 3), proctable_get(t, r3));
+	/* Kept for 4's ancestry, but past the grace period no longer current for its pid. */
+	assert_null(proctable_current(t, 3));
 	assert_int_equal(proctable_size(t), 4);
 	assert_int_equal(proctable_stats(t)->expired, 1);
 	proctable_free(t);
