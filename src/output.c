@@ -486,13 +486,14 @@ out:
 	return r;
 }
 
-int output_write(struct output *o, const struct event *ev, const char *line, size_t len)
+int output_write(struct output *o, const struct event *ev, const struct enrichment *enr, const char *line,
+		 size_t len)
 {
 	size_t need = o->prefix_len + len + 1;
 	int r = 0;
 
 	if (o->journal) {
-		r = sink_journal_write(o->journal, ev, line, len);
+		r = sink_journal_write(o->journal, ev, enr, line, len);
 		o->c.lost = sink_journal_counters(o->journal)->dropped;
 		if (r == 0)
 			o->c.lines++;

@@ -16,6 +16,7 @@
  */
 
 struct event;
+struct enrichment;
 struct output;
 
 struct output_options {
@@ -59,7 +60,8 @@ uint64_t output_close(struct output *o);
  * for a line that is not an audit event (loss records). Returns 0, or
  * -errno when the output is failing (the line is queued or counted lost).
  */
-int output_write(struct output *o, const struct event *ev, const char *line, size_t len);
+int output_write(struct output *o, const struct event *ev, const struct enrichment *enr, const char *line,
+		 size_t len);
 
 /* Writes what is queued, retrying after failures. Returns 0 or -errno. */
 int output_flush(struct output *o);

@@ -65,10 +65,10 @@ struct pipeline {
 };
 
 /* Writes P->line to every output; each output reports its own failures. */
-static void write_line(struct pipeline *p, const struct event *ev)
+static void write_line(struct pipeline *p, const struct event *ev, const struct enrichment *enr)
 {
 	for (size_t i = 0; i < p->n_outputs; i++)
-		if (output_write(p->outputs[i], ev, p->line.data, p->line.len) < 0)
+		if (output_write(p->outputs[i], ev, enr, p->line.data, p->line.len) < 0)
 			p->stats.output_errors++;
 }
 
@@ -92,7 +92,7 @@ static void emit_event(const struct event *ev, void *userdata)
 		return;
 	}
 	p->stats.events_out++;
-	write_line(p, ev);
+	write_line(p, ev, enr);
 }
 
 void pipeline_report_loss(struct pipeline *p, const char *signal, const char *unit, uint64_t count,
@@ -110,7 +110,7 @@ void pipeline_report_loss(struct pipeline *p, const char *signal, const char *un
 		     reset ? ",\"reset\":true" : "");
 	buf_reset(&p->line);
 	buf_add(&p->line, text, (size_t)n);
-	write_line(p, NULL);
+	write_line(p, NULL, NULL);
 
 	/* stderr gets at most one line a second; the stream gets every report. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -419,7 +419,7 @@ void pipeline_report_status(struct pipeline *p, const char *input, bool to_stder
 	if (!buf_oom(&b)) {
 		buf_reset(&p->line);
 		buf_add(&p->line, b.data, b.len);
-		write_line(p, NULL);
+		write_line(p, NULL, NULL);
 		flush_outputs(p);
 	}
 	buf_done(&b);

@@ -44,8 +44,9 @@
  *
  * The fields (sink_journal_fields()) come from the SYSCALL record when the
  * event has one, otherwise from the first record that has each, then from
- * user messages' msg='...'. AUSCRIBE_LABEL, AUSCRIBE_CONTAINER and
- * AUSCRIBE_UNIT are reserved for process enrichment (enrich.c).
+ * user messages' msg='...'. AUSCRIBE_LABEL (one per label),
+ * AUSCRIBE_CONTAINER and AUSCRIBE_UNIT (one per systemd service) come
+ * from process enrichment: the SYSCALL process's, or a user message's pid.
  */
 #include "config.h"
 
@@ -71,6 +72,7 @@
 
 #include "assembler.h"
 #include "buf.h"
+#include "enrich.h"
 #include "fieldtype.h"
 #include "record.h"
 #include "strenc.h"
@@ -311,10 +313,7 @@ static const struct {
 	{ "comm", "AUSCRIBE_COMM", HOW_VALUE },
 	{ "auid", "AUSCRIBE_AUID", HOW_VALUE },
 	{ "uid", "AUSCRIBE_UID", HOW_VALUE },
-	/*
-	 * AUSCRIBE_LABEL, AUSCRIBE_CONTAINER, AUSCRIBE_UNIT: from process
-	 * enrichment when it lands (the event's process, not a record field).
-	 */
+	/* AUSCRIBE_LABEL, AUSCRIBE_CONTAINER, AUSCRIBE_UNIT: add_enriched_fields(). */
 };
 #define N_PROC_FIELDS (sizeof(proc_fields) / sizeof(proc_fields[0]))
 
@@ -417,7 +416,28 @@ static bool top_key(const char *json, size_t len, const char **ret, size_t *ret_
 	return true;
 }
 
-static void build_fields(struct fieldset *fs, const struct event *ev, const char *json, size_t len)
+/* The event's process as enrichment knows it: labels, container, systemd units. */
+static void add_enriched_fields(struct fieldset *fs, const struct enrichment *enr)
+{
+	const struct enrich_proc *p;
+
+	if (!enr)
+		return;
+	p = enr->syscall ? &enr->pid : enr->n_pids ? &enr->pids[0].proc : NULL;
+	for (size_t i = 0; enr->syscall && i < enr->n_labels; i++)
+		add_field_str(fs, "AUSCRIBE_LABEL", enr->labels[i]);
+	if (!p || !p->present)
+		return;
+	if (p->container)
+		add_field_str(fs, "AUSCRIBE_CONTAINER", p->container);
+	for (size_t i = 0, off = 0; i < p->n_services; i++) {
+		add_field_str(fs, "AUSCRIBE_UNIT", p->services + off);
+		off += strlen(p->services + off) + 1;
+	}
+}
+
+static void build_fields(struct fieldset *fs, const struct event *ev, const struct enrichment *enr,
+			 const char *json, size_t len)
 {
 	fieldset_reset(fs);
 	add_field(fs, "MESSAGE", json, len);
@@ -443,6 +463,7 @@ static void build_fields(struct fieldset *fs, const struct event *ev, const char
 		add_field(fs, "AUSCRIBE_NODE", ev->node, ev->node_len);
 	add_record_types(fs, ev);
 	add_proc_fields(fs, ev);
+	add_enriched_fields(fs, enr);
 }
 
 static bool fieldset_oom(const struct fieldset *fs)
@@ -450,8 +471,8 @@ static bool fieldset_oom(const struct fieldset *fs)
 	return buf_oom(&fs->data) || buf_oom(&fs->spans) || buf_oom(&fs->tmp);
 }
 
-int sink_journal_fields(const struct event *ev, const char *json, size_t len, struct iovec **ret_iov,
-			size_t *ret_n)
+int sink_journal_fields(const struct event *ev, const struct enrichment *enr, const char *json, size_t len,
+			struct iovec **ret_iov, size_t *ret_n)
 {
 	struct fieldset *fs = malloc(sizeof(*fs));
 	const struct span *s;
@@ -463,7 +484,7 @@ int sink_journal_fields(const struct event *ev, const char *json, size_t len, st
 	if (!fs)
 		return -ENOMEM;
 	fieldset_init(fs);
-	build_fields(fs, ev, json, len);
+	build_fields(fs, ev, enr, json, len);
 	if (fieldset_oom(fs))
 		goto oom;
 	n = fs->spans.len / sizeof(*s);
@@ -762,7 +783,7 @@ static int send_loss(struct sink_journal *j, unsigned wait_ms)
 		     "{\"ID\":\"%" PRIu64 ".%03u:0\",\"AUSCRIBE_LOSS\":{\"signal\":\"journal_queue\",\"events\":%" PRIu64
 		     ",\"total\":%" PRIu64 "}}",
 		     t / 1000, (unsigned)(t % 1000), j->loss_unreported, j->c.dropped);
-	build_fields(&j->fs, NULL, line, (size_t)n);
+	build_fields(&j->fs, NULL, NULL, line, (size_t)n);
 	serialize(&j->wire, &j->fs);
 	if (fieldset_oom(&j->fs) || buf_oom(&j->wire))
 		return -ENOMEM;
@@ -870,14 +891,15 @@ void sink_journal_free(struct sink_journal *j)
 	(void)sink_journal_close(j);
 }
 
-int sink_journal_write(struct sink_journal *j, const struct event *ev, const char *json, size_t len)
+int sink_journal_write(struct sink_journal *j, const struct event *ev, const struct enrichment *enr,
+		       const char *json, size_t len)
 {
 	int memfd = -1, r;
 
 	assert(j && (json || len == 0));
 	if (j->head || j->loss_unreported)
 		(void)drain(j, j->wait_ms);
-	build_fields(&j->fs, ev, json, len);
+	build_fields(&j->fs, ev, enr, json, len);
 	serialize(&j->wire, &j->fs);
 	if (fieldset_oom(&j->fs) || buf_oom(&j->wire)) {
 		/* Lost, but not silently: the next entry is a loss record. */

@@ -14,6 +14,7 @@
  */
 
 struct event;
+struct enrichment;
 struct sink_journal;
 /*
  * sent: entries journald's socket took (in-band loss entries included);
@@ -52,7 +53,8 @@ void sink_journal_free(struct sink_journal *j); /* NULL-safe; tries once more to
 uint64_t sink_journal_close(struct sink_journal *j);
 
 /* One entry per event. EV may be NULL for lines that are not audit events (AUSCRIBE_LOSS, status): then only MESSAGE, SYSLOG_IDENTIFIER, PRIORITY=4 and AUSCRIBE_RECORD=<the top-level key after "ID", e.g. AUSCRIBE_LOSS>. JSON is the event's JSON line (LEN bytes, no newline). Returns 0 (sent or queued) or -errno only for programmer errors/OOM. */
-int sink_journal_write(struct sink_journal *j, const struct event *ev, const char *json, size_t len);
+int sink_journal_write(struct sink_journal *j, const struct event *ev, const struct enrichment *enr,
+		       const char *json, size_t len);
 
 /* Retries queued entries; call on every loop tick. Returns 0 or -errno of the last failure (the queue keeps them). */
 int sink_journal_flush(struct sink_journal *j);
@@ -61,9 +63,9 @@ const struct sink_journal_counters *sink_journal_counters(const struct sink_jour
 
 /*
  * The fields of the entry sink_journal_write() would send for EV (may be
- * NULL) and JSON (LEN bytes): "NAME=value" each, the value any bytes
+ * NULL), its enrichment ENR (may be NULL) and JSON (LEN bytes): "NAME=value" each, the value any bytes
  * (newlines, NULs). Pure: no I/O. Returns 0, *RET_N fields and in *RET_IOV
  * a new array of them, all in one allocation (free(*RET_IOV)); or -ENOMEM.
  */
-int sink_journal_fields(const struct event *ev, const char *json, size_t len, struct iovec **ret_iov,
-			size_t *ret_n);
+int sink_journal_fields(const struct event *ev, const struct enrichment *enr, const char *json, size_t len,
+			struct iovec **ret_iov, size_t *ret_n);

@@ -220,9 +220,11 @@ EOF
 	}'
 	echo "type=EOE msg=audit($now.004:4):"
 } > "$tmp/events.log"
-"$A" -c "$tmp/plain.conf" -i "$tmp/events.log" -o - > "$tmp/expected.jsonl" 2> "$tmp/expected.err" ||
+# Labels from the key: AUSCRIBE_LABEL (the rest of enrichment stays off).
+{ cat "$tmp/plain.conf"; printf '[label-process]\nlabel-keys = %s\n' "$m"; } > "$tmp/label.conf"
+"$A" -c "$tmp/label.conf" -i "$tmp/events.log" -o - > "$tmp/expected.jsonl" 2> "$tmp/expected.err" ||
 	bail "auscribe -o - failed: $(head -n 3 "$tmp/expected.err")"
-"$A" -c "$tmp/plain.conf" -i "$tmp/events.log" -o journal > "$tmp/out" 2> "$tmp/err"
+"$A" -c "$tmp/label.conf" -i "$tmp/events.log" -o journal > "$tmp/out" 2> "$tmp/err"
 rc=$?
 check "a replay to the journal exits 0, quietly" sh -c "test $rc -eq 0 && ! test -s '$tmp/err' && ! test -s '$tmp/out'"
 
@@ -256,6 +258,7 @@ def agree:
 		and .AUSCRIBE_UID == ($e.SYSCALL.uid | tostring) and .AUSCRIBE_AUID == ($e.SYSCALL.auid | tostring)
 		and .AUSCRIBE_EXIT == ($e.SYSCALL.exit | tostring) and .AUSCRIBE_SUCCESS == $e.SYSCALL.success
 		and .AUSCRIBE_EXE == $e.SYSCALL.exe and .AUSCRIBE_COMM == $e.SYSCALL.comm
+		and (.AUSCRIBE_LABEL | arr) == ($e.SYSCALL.LABELS // [])
 	       else true end)
 	  # nothing but MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, AUSCRIBE_*, and journald's own
 	  and ([keys[] | select(startswith("AUSCRIBE_") or startswith("_") | not)]
@@ -293,9 +296,10 @@ queries() {
 		test "$(q AUSCRIBE_KEY="$m" AUSCRIBE_SUCCESS=no)" -eq 1 &&
 		test "$(q AUSCRIBE_KEY="$m" AUSCRIBE_EXE=/usr/bin/whoami AUSCRIBE_EXE=/usr/local/bin/myprog)" -eq 2 &&
 		test "$(q AUSCRIBE_EXE=/usr/bin/sudo AUSCRIBE_ID="$now.003:3")" -eq 1 &&
-		test "$(q AUSCRIBE_KEY=second AUSCRIBE_SYSCALL=openat AUSCRIBE_ID="$now.002:2")" -eq 1
+		test "$(q AUSCRIBE_KEY=second AUSCRIBE_SYSCALL=openat AUSCRIBE_ID="$now.002:2")" -eq 1 &&
+		test "$(q AUSCRIBE_LABEL="$m")" -eq 3
 }
-check "queries: by key, record type, success, exe, ID" queries
+check "queries: by key, record type, success, exe, ID, label" queries
 
 # ---- journald killed and started again in the middle of a stream -----------
 if [ -z "$jd_ours" ]; then

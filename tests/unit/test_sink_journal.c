@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "assembler.h"
+#include "enrich.h"
 #include "record.h"
 #include "sink_journal.h"
 
@@ -53,7 +54,7 @@ static void fields_of(const char *const *lines, const char *json, struct fields 
 	struct event ev;
 
 	build_event(lines, &ev);
-	assert_int_equal(sink_journal_fields(&ev, json, strlen(json), &out->iov, &out->n), 0);
+	assert_int_equal(sink_journal_fields(&ev, NULL, json, strlen(json), &out->iov, &out->n), 0);
 	free_event(&ev);
 }
 
@@ -97,6 +98,47 @@ static void check_value(const struct fields *f, const char *name, const char *wa
 }
 
 /* ---- field tests ----------------------------------------------------------- */
+
+/* AUSCRIBE_LABEL (each), AUSCRIBE_CONTAINER and AUSCRIBE_UNIT (each) come from the enrichment. */
+static void test_fields_enriched(void **state)
+{
+	static const char *const lines[] = {
+		"type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=2 comm=\"x\" exe=\"/x\" key=(null)",
+		NULL,
+	};
+	static const char *const labels[] = { "software_mgmt", "web" };
+	static const char cid[] = "4d3c2b1a00112233445566778899aabbccddeeff00112233445566778899aabb";
+	static const char services[] = "user@1000\0emacs";
+	struct enrichment enr = { .syscall = true, .labels = labels, .n_labels = 2 };
+	struct enrich_pidobj obj = { .pid = 7 };
+	struct fields f;
+	struct event ev;
+
+	enr.pid = (struct enrich_proc){ .present = true, .pid = 2, .container = cid, .services = services, .n_services = 2 };
+	build_event(lines, &ev);
+	assert_int_equal(sink_journal_fields(&ev, &enr, "{}", 2, &f.iov, &f.n), 0);
+	check_values(&f, "AUSCRIBE_LABEL", LINES("software_mgmt", "web"));
+	check_value(&f, "AUSCRIBE_CONTAINER", cid);
+	check_values(&f, "AUSCRIBE_UNIT", LINES("user@1000", "emacs"));
+	free(f.iov);
+
+	/* Nothing known: none of them. */
+	enr = (struct enrichment){ .syscall = true };
+	assert_int_equal(sink_journal_fields(&ev, &enr, "{}", 2, &f.iov, &f.n), 0);
+	check_value(&f, "AUSCRIBE_LABEL", NULL);
+	check_value(&f, "AUSCRIBE_CONTAINER", NULL);
+	check_value(&f, "AUSCRIBE_UNIT", NULL);
+	free(f.iov);
+
+	/* A user message: its pid's process (no labels: those are SYSCALL's). */
+	obj.proc = (struct enrich_proc){ .present = true, .pid = 7, .container = cid };
+	enr = (struct enrichment){ .pids = &obj, .n_pids = 1, .labels = labels, .n_labels = 1 };
+	assert_int_equal(sink_journal_fields(&ev, &enr, "{}", 2, &f.iov, &f.n), 0);
+	check_value(&f, "AUSCRIBE_CONTAINER", cid);
+	check_value(&f, "AUSCRIBE_LABEL", NULL);
+	free(f.iov);
+	free_event(&ev);
+}
 
 /* tests/golden/input/record-execve.txt */
 static const char *const execve_lines[] = {
@@ -321,7 +363,7 @@ static void test_fields_not_events(void **state)
 	struct fields f;
 
 	(void)state;
-	assert_int_equal(sink_journal_fields(NULL, loss, strlen(loss), &f.iov, &f.n), 0);
+	assert_int_equal(sink_journal_fields(NULL, NULL, loss, strlen(loss), &f.iov, &f.n), 0);
 	assert_int_equal(f.n, 4);
 	assert_int_equal(f.iov[0].iov_len, 8 + strlen(loss));
 	assert_memory_equal((char *)f.iov[0].iov_base + 8, loss, strlen(loss));
@@ -331,11 +373,11 @@ static void test_fields_not_events(void **state)
 	free(f.iov);
 
 	/* Not our shape: no AUSCRIBE_RECORD rather than a wrong one. */
-	assert_int_equal(sink_journal_fields(NULL, "hello", 5, &f.iov, &f.n), 0);
+	assert_int_equal(sink_journal_fields(NULL, NULL, "hello", 5, &f.iov, &f.n), 0);
 	assert_int_equal(f.n, 3);
 	check_value(&f, "AUSCRIBE_RECORD", NULL);
 	free(f.iov);
-	assert_int_equal(sink_journal_fields(NULL, "{\"ID\":\"1.000:0\"}", 16, &f.iov, &f.n), 0);
+	assert_int_equal(sink_journal_fields(NULL, NULL, "{\"ID\":\"1.000:0\"}", 16, &f.iov, &f.n), 0);
 	assert_int_equal(f.n, 3);
 	free(f.iov);
 }
@@ -529,7 +571,7 @@ static void write_event(struct sink_journal *j, unsigned serial, size_t pad)
 	n = snprintf(json, 64, "{\"ID\":\"1700000000.001:%u\",\"PAD\":\"", serial);
 	memset(json + n, 'p', pad);
 	memcpy(json + n + pad, "\"}", 2);
-	assert_int_equal(sink_journal_write(j, &ev, json, (size_t)n + pad + 2), 0);
+	assert_int_equal(sink_journal_write(j, &ev, NULL, json, (size_t)n + pad + 2), 0);
 	free(json);
 	free_event(&ev);
 }
@@ -611,8 +653,8 @@ static void test_wire_roundtrip(void **state)
 	(void)state;
 	fake_up(&fk);
 	build_event(execve_lines, &ev);
-	assert_int_equal(sink_journal_write(j, &ev, json, strlen(json)), 0);
-	assert_int_equal(sink_journal_fields(&ev, json, strlen(json), &want.iov, &want.n), 0);
+	assert_int_equal(sink_journal_write(j, &ev, NULL, json, strlen(json)), 0);
+	assert_int_equal(sink_journal_fields(&ev, NULL, json, strlen(json), &want.iov, &want.n), 0);
 	free_event(&ev);
 	assert_true(fake_recv(&fk, 1000, &g));
 	assert_false(g.memfd);
@@ -627,7 +669,7 @@ static void test_wire_roundtrip(void **state)
 
 	/* A value with a newline goes in the binary form, intact. */
 	build_event(LINES("type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=59 exe=2F746D702F610A62"), &ev);
-	assert_int_equal(sink_journal_write(j, &ev, "{}", 2), 0);
+	assert_int_equal(sink_journal_write(j, &ev, NULL, "{}", 2), 0);
 	free_event(&ev);
 	assert_true(fake_recv(&fk, 1000, &g));
 	assert_true(g.binary);
@@ -660,7 +702,7 @@ static void test_wire_large(void **state)
 		for (size_t k = 0; k < len; k++)
 			json[k] = (char)('a' + k % 26);
 		build_event(LINES("type=EXECVE msg=audit(1.000:1): argc=1 a0=\"x\""), &ev);
-		assert_int_equal(sink_journal_write(j, &ev, json, len), 0);
+		assert_int_equal(sink_journal_write(j, &ev, NULL, json, len), 0);
 		free_event(&ev);
 		assert_true(fake_recv(&fk, 5000, &g));
 		/* Beyond any datagram our send buffer allows: a memfd. */
@@ -974,6 +1016,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields_execve),
+		cmocka_unit_test(test_fields_enriched),
 		cmocka_unit_test(test_fields_id_and_node),
 		cmocka_unit_test(test_fields_keys),
 		cmocka_unit_test(test_fields_syscall_names),
