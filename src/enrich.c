@@ -19,6 +19,9 @@
  *   way, without creating entries from event data.
  *
  * Policies:
+ * - /proc describes processes as they are now: for an event older than
+ *   proc_max_age_ms by the wall clock (a replayed log) it is not read at
+ *   all, and the event is enriched from the events alone.
  * - No /proc read on the per-event path for a process already in the
  *   table. An exec reads /proc/PID/cgroup (container, systemd service:
  *   a process moves into its container's cgroup before it execs), and
@@ -90,6 +93,7 @@ struct enricher {
 	char **label_keys;   /* the keys themselves, and their bits */
 	int *label_key_bits;
 	bool expired_once;
+	bool stale;          /* the event being enriched is too old for /proc */
 	uint64_t last_expire_ms;
 	struct syscall_cache_slot sc_cache[ENRICH_SYSCALL_CACHE];
 
@@ -217,6 +221,8 @@ static bool read_cgroup(struct enricher *e, uint32_t pid, struct proc *tmpl, cha
 
 	if (!e->o.container && !e->o.systemd)
 		return true;
+	if (e->stale)
+		return false;
 	e->stats.proc_reads++;
 	n = procfs_read_cgroup(e->proc_root, pid, text, sizeof(text));
 	if (n < 0)
@@ -276,6 +282,8 @@ static struct proc *read_proc(struct enricher *e, uint32_t pid, uint64_t not_aft
 	struct proc *parent, *p;
 	bool is_init = false;
 
+	if (e->stale)
+		return NULL;
 	e->stats.proc_reads++;
 	if (procfs_read_stat(e->proc_root, pid, &st) < 0)
 		return NULL;
@@ -582,7 +590,7 @@ static bool find_script(struct enricher *e, const struct event *ev, const char *
 		return false;
 	if (!field_u64(path0, "inode", &ino))
 		return false;
-	if (strcmp(name, exe) == 0)
+	if (strcmp(name, exe) == 0 || e->stale)
 		return false;
 	e->stats.proc_reads++;
 	if (procfs_stat_in_root(e->proc_root, pid, exe, &st) < 0) {
@@ -627,6 +635,8 @@ static void env_add(const char *name, size_t name_len, const char *value, size_t
 
 static void read_env(struct enricher *e, uint32_t pid)
 {
+	if (e->stale)
+		return; /* unknown: no ENV at all, rather than a wrong {} */
 	buf_reset(&e->env_text);
 	e->out.has_env = true;
 	e->stats.proc_reads++;
@@ -676,15 +686,27 @@ static struct proc *handle_exec(struct enricher *e, const struct event *ev, cons
 		tmpl.labels = existing->labels & e->propagate;
 	} else {
 		tmpl.parent = proctable_ref(e->table, parent);
-		e->stats.proc_reads++;
-		if (procfs_read_is_init(e->proc_root, si->pid, &is_init) >= 0)
-			tmpl.is_init = is_init;
-		tmpl.is_init |= si->pid == 1;
 	}
 	if (parent && !parent->is_init)
 		tmpl.labels |= parent->labels & e->propagate;
 	if (!read_cgroup(e, si->pid, &tmpl, services, sizeof(services)))
 		inherit_cgroup(&tmpl, existing ? existing : parent, services, sizeof(services));
+	/*
+	 * Init of its own PID namespace? Only a process that starts a
+	 * container (its container differs from its parent's) or whose
+	 * parent is unknown can be: the others skip the /proc read.
+	 */
+	if (!existing) {
+		bool same = parent && parent->has_container == tmpl.has_container &&
+			    (!tmpl.has_container || strcmp(parent->container, tmpl.container) == 0);
+
+		if ((!same || !e->o.container) && !e->stale) {
+			e->stats.proc_reads++;
+			if (procfs_read_is_init(e->proc_root, si->pid, &is_init) >= 0)
+				tmpl.is_init = is_init;
+		}
+		tmpl.is_init |= si->pid == 1;
+	}
 	tmpl.labels |= key_labels(e, sc);
 	if (e->o.labels) {
 		if (tmpl.exe && labels_has_rules(e->o.labels, LABEL_EXE))
@@ -949,7 +971,7 @@ static void add_pidobjs(struct enricher *e, const struct event *ev, const struct
 	e->out.n_pids = n;
 }
 
-const struct enrichment *enrich_event(struct enricher *e, const struct event *ev, uint64_t now_ms)
+static const struct enrichment *enrich_one(struct enricher *e, const struct event *ev, uint64_t now_ms)
 {
 	const struct record *sc = find_record(ev, AUDIT_SYSCALL);
 	struct sc_info si = { 0 };
@@ -1011,4 +1033,17 @@ const struct enrichment *enrich_event(struct enricher *e, const struct event *ev
 	if (e->o.uid_groups && e->o.userdb && field_u64(sc, "uid", &uid) && uid <= UINT32_MAX)
 		add_groups(e, (uint32_t)uid);
 	return &e->out;
+}
+
+const struct enrichment *enrich_event(struct enricher *e, const struct event *ev, uint64_t now_ms)
+{
+	const struct enrichment *out;
+
+	/* Unsigned: an event from the future (a skewed clock) counts as fresh. */
+	e->stale = e->o.proc_max_age_ms &&
+		   clock_ms(CLOCK_REALTIME) - event_ms(&ev->id) > e->o.proc_max_age_ms &&
+		   clock_ms(CLOCK_REALTIME) > event_ms(&ev->id);
+	out = enrich_one(e, ev, now_ms);
+	e->stale = false;
+	return out;
 }

@@ -18,6 +18,11 @@
 
 /* Deepest ANCESTORS list. */
 #define ENRICH_MAX_ANCESTORS 64
+/*
+ * Events older than this by the wall clock (a replayed log) are enriched
+ * from the events alone: /proc now says nothing true about them.
+ */
+#define ENRICH_PROC_MAX_AGE_MS 10000
 
 struct labels;
 struct userdb;
@@ -43,6 +48,7 @@ struct enrich_options {
 	size_t label_argv_count;     /* label-argv: args matched */
 	size_t label_argv_bytes;     /* label-argv: bytes matched */
 	struct userdb *userdb;       /* for UID_GROUPS; borrowed; NULL: none */
+	uint64_t proc_max_age_ms;    /* no /proc reads for older events; 0: no limit */
 };
 
 /* One process as the output shows it; strings borrowed until the next enrich_event(). */

@@ -172,6 +172,7 @@ static int make_enricher(struct pipeline *p, const struct conf *conf)
 	eo.label_argv_count = conf->label_argv_count;
 	eo.label_argv_bytes = conf->label_argv_bytes;
 	eo.userdb = p->userdb;
+	eo.proc_max_age_ms = ENRICH_PROC_MAX_AGE_MS;
 	p->enricher = enrich_new(&eo);
 	if (!p->enricher)
 		return -ENOMEM;

@@ -838,6 +838,42 @@ static void test_no_proc_read_known(void **state)
 	assert_int_equal(enrich_stats(E(f))->proc_reads, reads);
 }
 
+/*
+ * Events older than proc_max_age_ms by the wall clock (the fixture's are
+ * from 2023) are enriched from the events alone: /proc is not read, no
+ * START_TIME, no container, no ENV (unknown, so absent rather than {}).
+ */
+static void test_stale_events_no_proc(void **state)
+{
+	static const char *const env_names[] = { "LD_PRELOAD" };
+	static const char cg[] = "0::/system.slice/docker-4d3c2b1a00112233445566778899aabbccddeeff00112233445566778899aabb.scope\n";
+	struct fx *f = *state;
+	const struct enrichment *out;
+
+	put_proc(f, 500, 1, "nginx", 100, "/usr/sbin/nginx");
+	put_pid_file(f, 500, "cgroup", cg, sizeof(cg) - 1);
+	put_pid_file(f, 500, "environ", "LD_PRELOAD=/x.so", 17);
+	f->o.proc_max_age_ms = 10000;
+	f->o.env_names = env_names;
+	f->o.n_env_names = 1;
+	out = other_ev(f, 1, 500, 1, "nginx", "/usr/sbin/nginx");
+	assert_true(out->pid.present);
+	check_event_key(&out->pid.key, 1);
+	assert_null(out->pid.container);
+	out = exec_ev(f, 2, 500, 1, "nginx", "/usr/sbin/nginx");
+	assert_false(out->has_env);
+	assert_null(out->pid.container);
+	assert_int_equal(enrich_stats(E(f))->proc_reads, 0);
+	/* Without the limit, the same events read /proc. */
+	enrich_free(f->e);
+	f->e = NULL;
+	f->o.proc_max_age_ms = 0;
+	out = other_ev(f, 1, 500, 1, "nginx", "/usr/sbin/nginx");
+	check_start_key(&out->pid.key, start_ms(100));
+	assert_non_null(out->pid.container);
+	assert_true(enrich_stats(E(f))->proc_reads > 0);
+}
+
 /* The same for a process known from its exec whose parent is unknown (gone, or never seen). */
 static void test_no_proc_read_known_orphan(void **state)
 {
@@ -1824,6 +1860,7 @@ int main(void)
 		T(test_scan_no_root),
 		T(test_no_proc_read_known),
 		T(test_no_proc_read_known_orphan),
+		T(test_stale_events_no_proc),
 		T(test_no_proc_read_exe_view),
 		T(test_unseen_exec),
 		T(test_label_keys_propagate),
