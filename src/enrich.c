@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -598,8 +599,19 @@ static bool find_script(struct enricher *e, const struct event *ev, const char *
 		if (procfs_stat_in_root(e->proc_root, ppid, exe, &st) < 0)
 			return false;
 	}
-	if ((uint64_t)st.st_ino == ino)
-		return false;
+	/* The same file: same inode on the same device (dev=MAJOR:MINOR in hex, when given). */
+	if ((uint64_t)st.st_ino == ino) {
+		const struct field *d = record_find(path0, "dev");
+		unsigned int major, minor;
+		char dev[32];
+
+		if (!d || d->val_len >= sizeof(dev))
+			return false;
+		memcpy(dev, record_val(path0, d), d->val_len);
+		dev[d->val_len] = '\0';
+		if (sscanf(dev, "%x:%x", &major, &minor) != 2 || makedev(major, minor) == st.st_dev)
+			return false;
+	}
 	/* A relative name is relative to the CWD record. */
 	if (name[0] != '/' && cwd && field_string(cwd, "cwd", dir, sizeof(dir)) > 0) {
 		int n = snprintf(e->script, sizeof(e->script), "%s/%s", strcmp(dir, "/") ? dir : "", name);

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "enrich.h"
@@ -1377,6 +1378,9 @@ static void test_env_off(void **state)
 /* --- SCRIPT --------------------------------------------------------------- */
 
 /* PID/root/usr/bin/dash in the proc root; returns its inode. */
+/* The dev= of script_ev()'s PATH item 0: put_dash() makes it the fixture's real device. */
+static char script_dev[32] = "fd:01";
+
 static unsigned long long put_dash(struct fx *f, unsigned pid)
 {
 	char rel[64], path[PATH_MAX];
@@ -1386,6 +1390,7 @@ static unsigned long long put_dash(struct fx *f, unsigned pid)
 	put_text(f->root, rel, "ELF");
 	fmt(path, sizeof(path), "%s/%s", f->root, rel);
 	assert_int_equal(stat(path, &st), 0);
+	fmt(script_dev, sizeof(script_dev), "%02x:%02x", major(st.st_dev), minor(st.st_dev));
 	return (unsigned long long)st.st_ino;
 }
 
@@ -1395,9 +1400,9 @@ static const struct enrichment *script_ev(struct fx *f, unsigned n, unsigned pid
 	return FEED(f, SC(n, NR_EXECVE, "success=yes exit=0", pid, ppid, "s.sh", "/usr/bin/dash", "(null)"),
 		    L("type=EXECVE msg=audit(%s): argc=2 a0=\"/bin/sh\" a1=\"%s\"", AT(n), name),
 		    L("type=CWD msg=audit(%s): cwd=\"%s\"", AT(n), cwd),
-		    L("type=PATH msg=audit(%s): item=0 name=\"%s\" inode=%llu dev=fd:01 mode=0100755 ouid=0 "
+		    L("type=PATH msg=audit(%s): item=0 name=\"%s\" inode=%llu dev=%s mode=0100755 ouid=0 "
 		      "ogid=0 rdev=00:00 nametype=NORMAL",
-		      AT(n), name, inode),
+		      AT(n), name, inode, script_dev),
 		    L("type=PATH msg=audit(%s): item=1 name=\"/bin/sh\" inode=%llu dev=fd:01 mode=0100755 "
 		      "ouid=0 ogid=0 rdev=00:00 nametype=NORMAL",
 		      AT(n), inode + 5));
@@ -1423,6 +1428,10 @@ static void test_script(void **state)
 	/* PATH item 0 is the exe by name: no script. */
 	out = script_ev(f, 6, 800, 1, "/usr/bin/dash", dash + 1, "/tmp");
 	assert_null(out->script);
+	/* The same inode number on another device is another file. */
+	fmt(script_dev, sizeof(script_dev), "%s", "00:2a");
+	out = script_ev(f, 8, 800, 1, "./s.sh", dash, "/tmp");
+	check_str(out->script, "/tmp/s.sh");
 	/* Not on a non-exec event. */
 	out = other_ev(f, 7, 800, 1, "s.sh", "/usr/bin/dash");
 	assert_null(out->script);
