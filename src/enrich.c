@@ -650,13 +650,14 @@ static void read_env(struct enricher *e, uint32_t pid)
 	if (e->stale)
 		return; /* unknown: no ENV at all, rather than a wrong {} */
 	buf_reset(&e->env_text);
-	e->out.has_env = true;
 	e->stats.proc_reads++;
-	procfs_read_environ(e->proc_root, pid, e->o.env_names, e->o.n_env_names, env_add, e);
-	if (buf_oom(&e->env_text)) {
+	/* Gone or unreadable: unknown, so no ENV; {} means "read, none of them set". */
+	if (procfs_read_environ(e->proc_root, pid, e->o.env_names, e->o.n_env_names, env_add, e) < 0 ||
+	    buf_oom(&e->env_text)) {
 		e->out.n_env = 0;
 		return;
 	}
+	e->out.has_env = true;
 	for (size_t i = 0; i < e->out.n_env; i++) {
 		e->env[i].name = e->env_text.data + (uintptr_t)e->env[i].name;
 		e->env[i].value = e->env_text.data + (uintptr_t)e->env[i].value;
