@@ -233,12 +233,17 @@ live_wait_for "$out2" "$marker" 10
 check "a live event reaches the output (execve of /bin/true $marker, key $live_key)" \
 	jq -e -s --arg k "$live_key" --arg m "$marker" \
 	'any(.[]; .SYSCALL.key == $k and .EXECVE.ARGV[1]? == $m and .SYSCALL.SYSCALL == "execve")' "$out2"
-# TODO(issue 6, enrichment): the workload above runs as root, another user
-# than the daemon's; once [enrich] lands, check that its event carries PID
-# and PPID (exe, cwd...) read from /proc through CAP_SYS_PTRACE and
-# CAP_DAC_READ_SEARCH, e.g. .PID.exe == "/bin/true" or .PPID.exe.
-live_skip_test "the event of another user's process is fully enriched (PID, PPID)" \
-	"TODO: needs the [enrich] process enrichment"
+# Another user's (root's) process, enriched from /proc with the two kept
+# capabilities: its environ (0400 root) for ENV, its parent's exe link for
+# PPID.exe (both need CAP_SYS_PTRACE; ENV also CAP_DAC_READ_SEARCH).
+marker2=privs-enrich-$$
+LD_PRELOAD=/nonexistent-privs-$$.so live_as_workload bash -c ": $marker2; sleep 0.4; exit 0" 2> /dev/null
+live_wait_for "$out2" "$marker2" 10
+check "another user's process is fully enriched: ENV from its environ, PPID with its parent's exe" \
+	jq -e -s --arg m "$marker2" --arg p "/nonexistent-privs-$$.so" '
+	[.[] | select(.EXECVE.ARGV[2]? // "" | contains($m))][0] as $e |
+	$e.EXECVE.ENV.LD_PRELOAD == $p and ($e.SYSCALL.PPID.exe | type) == "string" and
+	($e.SYSCALL.PID.EVENT_ID == $e.ID)' "$out2"
 live_auscribe_stop
 check "it exits 0 on SIGTERM" sh -c "test '$live_auscribe_rc' = 0 || { cat '$live_auscribe_err'; exit 1; }"
 
