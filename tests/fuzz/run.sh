@@ -13,7 +13,7 @@ srcs=$(ls src/*.c | grep -v 'src/main.c')
 clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$builddir" -I"$builddir/src" -Isrc $(pkg-config --cflags libcjson libmnl libsystemd) \
 	"tests/fuzz/$name.c" $srcs -o "$out/$name" \
-	$(pkg-config --libs audit inih libcjson libmnl libsystemd libacl)
+	$(pkg-config --libs audit inih libcjson libmnl libsystemd libacl libpcre2-8 libcap)
 find tests/golden/input tests/data/live tests/fuzz/regressions -type f 2>/dev/null | while read -r f; do
 	cp "$f" "$out/corpus-$name/$(echo "$f" | tr / _)"
 done

@@ -41,6 +41,8 @@
 #                              and the capture stop, before the rules go)
 #
 # Environment: top_srcdir, top_builddir, AUSCRIBE (set by automake);
+# AUSCRIBE_NO_LIVE=1 (set by make check after ./configure
+# --disable-live-tests, as in make distcheck) skips every live script;
 # AUDIT_CAPTURE names a built tools/audit-capture; AUSCRIBE_LIVE_LOCK_WAIT
 # (seconds, default 900); AUSCRIBE_LIVE_KEEP=1 keeps the temp dir.
 
@@ -98,6 +100,7 @@ live_init() {
 	AUSCRIBE=${AUSCRIBE:-$top_builddir/src/auscribe}
 	export LC_ALL=C
 
+	[ -z "${AUSCRIBE_NO_LIVE:-}" ] || live_skip "AUSCRIBE_NO_LIVE is set (./configure --disable-live-tests)"
 	[ "$(id -u)" = 0 ] || live_skip "needs root"
 	live_has_cap 30 || live_skip "needs CAP_AUDIT_CONTROL"
 	live_has_cap 37 || live_skip "needs CAP_AUDIT_READ"
