@@ -33,6 +33,7 @@
 #include "privs.h"
 #include "sink_journal.h"
 #include "stats.h"
+#include "usage.inc"
 
 /*
  * Free heap kept before glibc gives it back: the process table frees
@@ -46,21 +47,10 @@
 /* Replay: EOE-less events end this long (records' clock) after their first record. */
 #define MAIN_REPLAY_TIMEOUT_MS 5000
 
+/* The text is the man page's (docs/auscribe.8, generated into usage.inc). */
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: auscribe [-c FILE] [-i netlink|FILE|-] [-o -|journal|FILE]... [-t] [-V] [-h]\n"
-		"Turn Linux kernel audit records into one JSON object per event.\n"
-		"\n"
-		"  -c FILE   configuration file (default " CONF_DEFAULT_PATH ";\n"
-		"            built-in defaults apply when that file does not exist)\n"
-		"  -i INPUT  'netlink' (the kernel's audit multicast group, the default),\n"
-		"            or a file of raw audit lines, or '-' for standard input\n"
-		"  -o OUTPUT '-' for standard output, 'journal' for journald, or a file\n"
-		"            to append to; may be repeated (default: [auditlog] file, else -)\n"
-		"  -t        check the configuration, print 'configuration OK' and exit\n"
-		"  -V        print the version and exit\n"
-		"  -h        print this help and exit\n");
+	fputs(USAGE_TEXT, f);
 }
 
 /*
