@@ -30,7 +30,8 @@
  *   executed file when the event may be a script's.
  * - What /proc cannot tell (the process is gone) is inherited from the
  *   previous self, then the parent, and otherwise left out.
- * - Expiry runs every ENRICH_EXPIRE_PERIOD_MS of the pipeline's clock;
+ * - Expiry runs every ENRICH_EXPIRE_PERIOD_MS of the pipeline's clock
+ *   (for a big table, once it has grown enough: ENRICH_EXPIRE_GROWTH);
  *   entries of processes gone for ENRICH_GONE_GRACE_MS go unless a kept
  *   entry descends from them (proctable_expire()).
  */
@@ -58,6 +59,14 @@
 
 /* Expiry: a readdir of the proc root at most this often. */
 #define ENRICH_EXPIRE_PERIOD_MS 1000
+/*
+ * A table larger than this is expired only after it has had 1/GROWTH of
+ * its size in new entries: expiry walks every entry, and a replay can
+ * pass a second of audit time every few events (amortized O(1) per
+ * insert; a live host's table is small, or fills slowly).
+ */
+#define ENRICH_EXPIRE_SMALL 4096
+#define ENRICH_EXPIRE_GROWTH 8
 /* Entries of exited processes stay this long for events still in flight. */
 #define ENRICH_GONE_GRACE_MS 10000
 /* Other *pid fields resolved per event. */
@@ -94,6 +103,7 @@ struct enricher {
 	char **label_keys;   /* the keys themselves, and their bits */
 	int *label_key_bits;
 	bool expired_once;
+	uint64_t inserted_at_expire; /* the table's inserts at the last expiry */
 	bool stale;          /* the event being enriched is too old for /proc */
 	uint64_t last_expire_ms;
 	struct syscall_cache_slot sc_cache[ENRICH_SYSCALL_CACHE];
@@ -374,11 +384,18 @@ int enrich_scan(struct enricher *e, uint64_t now_ms)
 
 void enrich_tick(struct enricher *e, uint64_t now_ms)
 {
+	uint64_t inserted = proctable_stats(e->table)->inserted;
+	size_t size = proctable_size(e->table);
 	uint32_t *pids = NULL;
 	size_t n = 0;
 
 	if (e->expired_once && now_ms - e->last_expire_ms < ENRICH_EXPIRE_PERIOD_MS)
 		return;
+	/* A big table is walked only once it has grown by a fraction of itself. */
+	if (e->expired_once && size > ENRICH_EXPIRE_SMALL &&
+	    inserted - e->inserted_at_expire < size / ENRICH_EXPIRE_GROWTH)
+		return;
+	e->inserted_at_expire = inserted;
 	e->expired_once = true;
 	e->last_expire_ms = now_ms;
 	if (procfs_list_pids(e->proc_root, &pids, &n) < 0)
