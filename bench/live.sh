@@ -291,6 +291,11 @@ run() {
 	done
 	sleep 1 # let kauditd and the reader drain
 	t1=$(ticks "$rpid")
+	case $reader in
+	auscribe*) # its counters (proc_reads ...) on stderr
+		kill -USR1 "$rpid" 2> /dev/null
+		sleep 0.3 ;;
+	esac
 	stop_pid "$rpid" 10 || echo "$name: $reader exited with status $?" >&2
 	note=
 	if [ "$(auditctl -l | grep -c "key=$key")" != 2 ] || [ "$(status enabled)" != 1 ]; then
@@ -320,7 +325,8 @@ run() {
 		rloss="$rloss; auditd logged $logged"
 	fi
 	[ "$nudges" -gt 0 ] && rloss="$rloss; generator stuck in audit_log_start (lost wake-up) ${nudges}x"
-	echo "$name|$reader|$ngen|${generated:-0}|$gsecs|${delivered:-0}|$rloss$note|${cpu:-0}|$((lost1 - lost0))|$rpe" >> "$tmp/rows"
+	preads=$(kv "$err" proc_reads)
+	echo "$name|$reader|$ngen|${generated:-0}|$gsecs|${delivered:-0}|$rloss$note|${cpu:-0}|$((lost1 - lost0))|$rpe|${preads:-0}" >> "$tmp/rows"
 	tail -n 1 "$tmp/rows" | awk -F'|' '{
 		printf("%-22s %-10s gens=%d generated=%d (%.0f/s) delivered=%d lost=%d %s; CPU %.2f us/event; kernel lost +%d\n",
 			$1, $2, $3, $4, $4 / ($5 > 0 ? $5 : 1), $6, $4 - $6, $7, $6 > 0 ? $8 / $6 : 0, $9)
@@ -429,12 +435,16 @@ function compare(n,   t, rb, sg) {
 		n, t, row[n, 4], row[n, 4] > 0 ? 100 * t / row[n, 4] : 0, inband(n, "receive_buffer"), rb, near(rb, t),
 		sg, near(sg, t), inband(n, "kernel_lost"))
 }
-{ for (i = 1; i <= 10; i++) row[$1, i] = $i; seen[$1] = 1; if ($1 == "sys1-mmsg") rpe = $10 }
+{ for (i = 1; i <= 11; i++) row[$1, i] = $i; seen[$1] = 1; if ($1 == "sys1-mmsg") rpe = $10 }
 END {
 	printf("kernel: syscall events %.0f/s with 1 generator, %.0f/s with 2 (%.2f records each); exec events %.0f/s and %.0f/s; no rule match: %d getsid/s, %d exec/s\n",
 		rate("sys1-mmsg"), rate("sys2-mmsg"), rpe, rate("exec1-mmsg"), rate("exec2-mmsg"), base_sys, base_exec)
 	printf("floor: recv %.2f µs/event, recvmmsg %.2f µs/event (1 generator); at 2 generators recv lost %d, recvmmsg lost %d (64 MiB), recv with the default buffer lost %d of %d\n",
 		per("sys1-recv"), per("sys1-mmsg"), loss("sys2-recv"), loss("sys2-mmsg"), loss("sys2-recv-defbuf"), row["sys2-recv-defbuf", 4])
+	if (seen["exec1-auscribe"])
+		printf("enrichment /proc reads: %.2f per exec event (exec1-auscribe), %.4f per syscall event (sys1-auscribe)\n",
+			row["exec1-auscribe", 6] > 0 ? row["exec1-auscribe", 11] / row["exec1-auscribe", 6] : 0,
+			row["sys1-auscribe", 6] > 0 ? row["sys1-auscribe", 11] / row["sys1-auscribe", 6] : 0)
 	if (seen["sys1-auscribe-plain"])
 		printf("enrichment: %.2f vs %.2f µs/event syscall events (%+.0f%%), %.2f vs %.2f µs/event exec events (%+.0f%%), on vs off\n",
 			per("sys1-auscribe"), per("sys1-auscribe-plain"), per("sys1-auscribe-plain") > 0 ? 100 * (per("sys1-auscribe") / per("sys1-auscribe-plain") - 1) : 0,

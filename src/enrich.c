@@ -92,6 +92,19 @@ struct syscall_cache_slot {
 	uint8_t class;
 };
 
+/*
+ * The SYSCALL record's fields enrichment reads, found in one pass
+ * (record_find() for each would scan the record ten times per event).
+ */
+enum sc_key { SCF_PID, SCF_PPID, SCF_COMM, SCF_EXE, SCF_KEY, SCF_SYSCALL, SCF_ARCH, SCF_SUCCESS,
+	      SCF_EXIT, SCF_UID, SCF_N };
+static const char *const sc_key_names[SCF_N] = { "pid", "ppid", "comm", "exe", "key", "syscall",
+						 "arch", "success", "exit", "uid" };
+
+struct sc_fields {
+	const struct field *f[SCF_N];
+};
+
 struct enricher {
 	struct enrich_options o;
 	char *proc_root;
@@ -105,6 +118,7 @@ struct enricher {
 	bool expired_once;
 	uint64_t inserted_at_expire; /* the table's inserts at the last expiry */
 	bool stale;          /* the event being enriched is too old for /proc */
+	struct sc_fields scf;  /* the SYSCALL record's fields, for the event being enriched */
 	uint64_t last_expire_ms;
 	struct syscall_cache_slot sc_cache[ENRICH_SYSCALL_CACHE];
 
@@ -117,7 +131,10 @@ struct enricher {
 	size_t groups_cap;
 	struct enrich_env env[ENRICH_MAX_ENV];
 	struct buf env_text;     /* names and values of ENV, offsets in env[] until fixed */
-	char *groups_text;
+	char *groups_text;   /* the groups of groups_uid, split in place */
+	char *groups_src;    /* ... as userdb gave them, to see a change */
+	uint32_t groups_uid;
+	size_t groups_n;
 	char script[PATH_MAX];
 };
 
@@ -206,6 +223,7 @@ void enrich_free(struct enricher *e)
 	free(e->proc_root);
 	free(e->groups);
 	free(e->groups_text);
+	free(e->groups_src);
 	buf_done(&e->env_text);
 	free(e);
 }
@@ -409,10 +427,9 @@ void enrich_tick(struct enricher *e, uint64_t now_ms)
  * Reading the event.
  */
 
-/* An unsigned decimal field; false if absent or not a number. */
-static bool field_u64(const struct record *r, const char *key, uint64_t *ret)
+/* An unsigned decimal field F of R; false if absent (NULL) or not a number. */
+static bool fval_u64(const struct record *r, const struct field *f, uint64_t *ret)
 {
-	const struct field *f = record_find(r, key);
 	const char *v;
 	uint64_t n = 0;
 
@@ -428,11 +445,16 @@ static bool field_u64(const struct record *r, const char *key, uint64_t *ret)
 	return true;
 }
 
-static bool field_pid(const struct record *r, const char *key, uint32_t *ret)
+static bool field_u64(const struct record *r, const char *key, uint64_t *ret)
+{
+	return fval_u64(r, record_find(r, key), ret);
+}
+
+static bool fval_pid(const struct record *r, const struct field *f, uint32_t *ret)
 {
 	uint64_t v;
 
-	if (!field_u64(r, key, &v) || v > UINT32_MAX)
+	if (!fval_u64(r, f, &v) || v > UINT32_MAX)
 		return false;
 	*ret = (uint32_t)v;
 	return true;
@@ -443,9 +465,8 @@ static bool field_pid(const struct record *r, const char *key, uint32_t *ret)
  * BUF, NUL-terminated and cut to SIZE - 1. Returns its length, or -1 when
  * absent or "(null)".
  */
-static long field_string(const struct record *r, const char *key, char *buf, size_t size)
+static long fval_string(const struct record *r, const struct field *f, char *buf, size_t size)
 {
-	const struct field *f = record_find(r, key);
 	const char *v;
 	size_t len;
 
@@ -476,6 +497,36 @@ static long field_string(const struct record *r, const char *key, char *buf, siz
 	return (long)len;
 }
 
+static long field_string(const struct record *r, const char *key, char *buf, size_t size)
+{
+	return fval_string(r, record_find(r, key), buf, size);
+}
+
+
+static const uint8_t sc_key_lens[SCF_N] = { 3, 4, 4, 3, 3, 7, 4, 7, 4, 3 };
+
+static void sc_fields_find(const struct record *sc, struct sc_fields *ret)
+{
+	size_t found = 0;
+
+	*ret = (struct sc_fields){ 0 };
+	for (size_t i = 0; i < sc->n_fields && found < SCF_N; i++) {
+		const struct field *f = &sc->fields[i];
+		const char *k = record_key(sc, f);
+
+		if (f->enriched || f->key_len > 7)
+			continue;
+		for (size_t n = 0; n < SCF_N; n++) {
+			if (sc_key_lens[n] == f->key_len && k[0] == sc_key_names[n][0] && !ret->f[n] &&
+			    memcmp(k, sc_key_names[n], f->key_len) == 0) {
+				ret->f[n] = f;
+				found++;
+				break;
+			}
+		}
+	}
+}
+
 static const struct record *find_record(const struct event *ev, int type)
 {
 	for (const struct record *r = ev->records; r; r = r->next)
@@ -487,7 +538,7 @@ static const struct record *find_record(const struct event *ev, int type)
 /* Exec, fork or anything else, from the SYSCALL record's arch and number. */
 static enum syscall_class syscall_class(struct enricher *e, const struct record *sc)
 {
-	const struct field *f = record_find(sc, "arch");
+	const struct field *f = e->scf.f[SCF_ARCH];
 	uint64_t nr, key;
 	unsigned long arch;
 	struct syscall_cache_slot *slot;
@@ -495,7 +546,7 @@ static enum syscall_class syscall_class(struct enricher *e, const struct record 
 	char *end;
 	int mach;
 
-	if (!f || f->kind != VALUE_BARE || !field_u64(sc, "syscall", &nr) || nr > INT32_MAX)
+	if (!f || f->kind != VALUE_BARE || !fval_u64(sc, e->scf.f[SCF_SYSCALL], &nr) || nr > INT32_MAX)
 		return SC_OTHER;
 	arch = strtoul(record_val(sc, f), &end, 16);
 	if (end != record_val(sc, f) + f->val_len)
@@ -533,7 +584,7 @@ static bool parent_is_init(struct enricher *e, uint32_t ppid)
 static uint64_t key_labels(struct enricher *e, const struct record *sc)
 {
 	char key[1024];
-	long len = field_string(sc, "key", key, sizeof(key));
+	long len = fval_string(sc, e->scf.f[SCF_KEY], key, sizeof(key));
 	uint64_t set = 0;
 
 	if (len <= 0 || !e->o.labels)
@@ -758,11 +809,11 @@ static void handle_fork(struct enricher *e, const struct event *ev, const struct
 {
 	struct proc tmpl;
 	uint64_t child;
-	const struct field *f = record_find(sc, "exit");
+	const struct field *f = e->scf.f[SCF_EXIT];
 	char exe[PROCTABLE_MAX_EXE], services[PROCTABLE_MAX_SERVICES];
 	struct proc *cur;
 
-	if (!self || !f || f->kind != VALUE_BARE || !field_u64(sc, "exit", &child) || child == 0 ||
+	if (!self || !f || f->kind != VALUE_BARE || !fval_u64(sc, e->scf.f[SCF_EXIT], &child) || child == 0 ||
 	    child > UINT32_MAX)
 		return;
 	/*
@@ -856,7 +907,7 @@ static struct proc_ref handle_syscall(struct enricher *e, const struct event *ev
 {
 	enum syscall_class class = syscall_class(e, sc);
 	struct proc *parent, *existing, *self;
-	const struct field *succ = record_find(sc, "success");
+	const struct field *succ = e->scf.f[SCF_SUCCESS];
 	bool ok = !succ || (succ->val_len == 3 && memcmp(record_val(sc, succ), "yes", 3) == 0);
 	struct proc_ref ref;
 
@@ -928,6 +979,18 @@ static void add_groups(struct enricher *e, uint32_t uid)
 
 	if (!list)
 		return;
+	/* The same user as the last event's, and the same groups: as split then. */
+	if (e->groups_src && e->groups_uid == uid && strcmp(e->groups_src, list) == 0) {
+		e->out.uid_groups = e->groups;
+		e->out.n_uid_groups = e->groups_n;
+		return;
+	}
+	free(e->groups_src);
+	e->groups_src = strdup(list);
+	if (!e->groups_src)
+		return;
+	e->groups_uid = uid;
+	e->groups_n = 0;
 	free(e->groups_text);
 	e->groups_text = strdup(list);
 	if (!e->groups_text)
@@ -953,6 +1016,7 @@ static void add_groups(struct enricher *e, uint32_t uid)
 			*nl++ = '\0';
 		s = nl;
 	}
+	e->groups_n = n;
 	e->out.uid_groups = e->groups;
 	e->out.n_uid_groups = n;
 }
@@ -1004,25 +1068,32 @@ static void add_pidobjs(struct enricher *e, const struct event *ev, const struct
 static const struct enrichment *enrich_one(struct enricher *e, const struct event *ev, uint64_t now_ms)
 {
 	const struct record *sc = find_record(ev, AUDIT_SYSCALL);
-	struct sc_info si = { 0 };
+	struct sc_info si;      /* not zeroed whole: exe is 4 KiB, set before use */
 	struct proc_ref self = { 0 };
 	struct proc *p;
 	size_t n_labels = 0;
 	uint64_t uid;
 
+	si.pid = si.ppid = 0;
+	memset(si.comm, 0, sizeof(si.comm));
+	si.exe[0] = '\0';
+	si.has_exe = false;
+	si.script = false;
+	if (sc)
+		sc_fields_find(sc, &e->scf);
 	e->out = (struct enrichment){
 		.ppid_verbose = e->o.ppid_verbose,
 		.show_container = e->o.container,
 		.show_services = e->o.systemd,
 	};
-	if (sc && field_pid(sc, "pid", &si.pid) && field_pid(sc, "ppid", &si.ppid)) {
+	if (sc && fval_pid(sc, e->scf.f[SCF_PID], &si.pid) && fval_pid(sc, e->scf.f[SCF_PPID], &si.ppid)) {
 		char comm[64];
 
-		long len = field_string(sc, "comm", comm, sizeof(comm));
+		long len = fval_string(sc, e->scf.f[SCF_COMM], comm, sizeof(comm));
 
 		if (len >= 0)
 			memcpy(si.comm, comm, (size_t)len < sizeof(si.comm) - 1 ? (size_t)len : sizeof(si.comm) - 1);
-		si.has_exe = field_string(sc, "exe", si.exe, sizeof(si.exe)) >= 0;
+		si.has_exe = fval_string(sc, e->scf.f[SCF_EXE], si.exe, sizeof(si.exe)) >= 0;
 		self = handle_syscall(e, ev, sc, &si, now_ms);
 	}
 	if (e->o.pid)
@@ -1060,7 +1131,7 @@ static const struct enrichment *enrich_one(struct enricher *e, const struct even
 	}
 	if (si.script && e->o.script)
 		e->out.script = e->script;
-	if (e->o.uid_groups && e->o.userdb && field_u64(sc, "uid", &uid) && uid <= UINT32_MAX)
+	if (e->o.uid_groups && e->o.userdb && fval_u64(sc, e->scf.f[SCF_UID], &uid) && uid <= UINT32_MAX)
 		add_groups(e, (uint32_t)uid);
 	return &e->out;
 }

@@ -818,37 +818,71 @@ oom:
 
 /* ---- process enrichment (enrich.c) -------------------------------------- */
 
+/*
+ * KEY (a literal: no escaping needed) as an object key: ,"KEY": . The
+ * enrichment objects write a dozen per event; put_key() escapes each byte.
+ */
+#define put_lit_key(b, first, key) put_lit_key_(b, first, "\"" key "\":", sizeof(key) + 2)
+static void put_lit_key_(struct buf *b, bool *first, const char *quoted, size_t len)
+{
+	if (!*first)
+		buf_addc(b, ',');
+	*first = false;
+	buf_add(b, quoted, len);
+}
+
+/* V in decimal at P (room for 20 digits); returns the length. snprintf is slow here. */
+static size_t fmt_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /* "EVENT_ID":"sec.msec:serial" or "START_TIME":"sec.msec". */
 static void put_proc_key(struct buf *b, bool *first, const struct enrich_proc *p)
 {
-	char v[80];
-	int n;
+	char v[64];
+	uint64_t sec = p->key.is_event ? p->key.event.sec : p->key.start_ms / 1000;
+	unsigned msec = p->key.is_event ? p->key.event.msec : (unsigned)(p->key.start_ms % 1000);
+	size_t n = fmt_u64(v, sec);
 
+	v[n++] = '.';
+	v[n++] = (char)('0' + msec / 100 % 10);
+	v[n++] = (char)('0' + msec / 10 % 10);
+	v[n++] = (char)('0' + msec % 10);
 	if (p->key.is_event) {
-		n = snprintf(v, sizeof(v), "%llu.%03u:%llu", (unsigned long long)p->key.event.sec, p->key.event.msec,
-			     (unsigned long long)p->key.event.serial);
-		put_key(b, first, "EVENT_ID", 8);
+		v[n++] = ':';
+		n += fmt_u64(v + n, p->key.event.serial);
+		put_lit_key(b, first, "EVENT_ID");
 	} else {
-		n = snprintf(v, sizeof(v), "%llu.%03u", (unsigned long long)(p->key.start_ms / 1000),
-			     (unsigned)(p->key.start_ms % 1000));
-		put_key(b, first, "START_TIME", 10);
+		put_lit_key(b, first, "START_TIME");
 	}
-	put_str(b, v, (size_t)n);
+	buf_addc(b, '"');
+	buf_add(b, v, n);
+	buf_addc(b, '"');
 }
 
 static void put_uint(struct buf *b, uint64_t v)
 {
-	char n[24];
-	int len = snprintf(n, sizeof(n), "%llu", (unsigned long long)v);
+	char n[20];
 
-	buf_add(b, n, (size_t)len);
+	buf_add(b, n, fmt_u64(n, v));
 }
 
-static void put_opt_str(struct buf *b, bool *first, const char *k, const char *v)
+#define put_opt_str(b, first, k, v) put_opt_str_(b, first, "\"" k "\":", sizeof(k) + 2, v)
+static void put_opt_str_(struct buf *b, bool *first, const char *quoted, size_t len, const char *v)
 {
 	if (!v)
 		return;
-	put_key(b, first, k, strlen(k));
+	put_lit_key_(b, first, quoted, len);
 	put_str(b, v, strlen(v));
 }
 
@@ -870,7 +904,7 @@ static void put_proc(struct buf *b, const struct enrich_proc *p, enum proc_shape
 	switch (shape) {
 	case SHAPE_SELF:
 		if (p->container) {
-			put_key(b, &first, "container", 9);
+			put_lit_key(b, &first, "container");
 			buf_adds(b, "{\"id\":");
 			put_str(b, p->container, strlen(p->container));
 			buf_addc(b, '}');
@@ -878,7 +912,7 @@ static void put_proc(struct buf *b, const struct enrich_proc *p, enum proc_shape
 		if (p->n_services) {
 			const char *s = p->services;
 
-			put_key(b, &first, "systemd_service", 15);
+			put_lit_key(b, &first, "systemd_service");
 			buf_addc(b, '[');
 			for (size_t i = 0; i < p->n_services; i++, s += strlen(s) + 1) {
 				if (i)
@@ -891,19 +925,19 @@ static void put_proc(struct buf *b, const struct enrich_proc *p, enum proc_shape
 	case SHAPE_PARENT:
 		put_opt_str(b, &first, "comm", p->comm);
 		put_opt_str(b, &first, "exe", p->exe);
-		put_key(b, &first, "ppid", 4);
+		put_lit_key(b, &first, "ppid");
 		put_uint(b, p->ppid);
 		break;
 	case SHAPE_KEY:
 		break;
 	case SHAPE_SPAWNER:
-		put_key(b, &first, "pid", 3);
+		put_lit_key(b, &first, "pid");
 		put_uint(b, p->pid);
 		put_opt_str(b, &first, "comm", p->comm);
 		put_opt_str(b, &first, "exe", p->exe);
 		break;
 	case SHAPE_ANCESTOR:
-		put_key(b, &first, "pid", 3);
+		put_lit_key(b, &first, "pid");
 		put_uint(b, p->pid);
 		put_opt_str(b, &first, "exe", p->exe);
 		put_opt_str(b, &first, "comm", p->comm);
