@@ -530,36 +530,61 @@ void proctable_expire(struct proctable *t, const uint32_t *alive, size_t n_alive
 		}
 	}
 
-	/* 3. Sweep the gone list, keeping its order. */
-	i = t->gone_head;
-	while (i) {
-		struct pt_slot *s = &t->slots[i];
-		uint32_t next = s->next;
-		bool drop = !(s->flags & SLOT_GONE) || !(s->flags & SLOT_MARK);
+	/*
+	 * 3. Sweep the gone list, keeping its order, except that entries
+	 * kept only as the ancestry of live ones move behind the others:
+	 * eviction takes them last, so a burst of short-lived processes
+	 * cannot erase a live process's parents.
+	 */
+	{
+		uint32_t anc_head = 0, anc_tail = 0;
 
-		if (drop) {
-			if (prev)
-				t->slots[prev].next = next;
-			else
-				t->gone_head = next;
-			if (s->flags & SLOT_GONE) {
-				entry_free(t, i);
-				t->stats.expired++;
+		i = t->gone_head;
+		while (i) {
+			struct pt_slot *s = &t->slots[i];
+			uint32_t next = s->next;
+			bool drop = !(s->flags & SLOT_GONE) || !(s->flags & SLOT_MARK);
+			bool ancestry = !drop && now_ms >= s->p.gone_since_ms &&
+					now_ms - s->p.gone_since_ms >= grace_ms;
+
+			if (drop || ancestry) {
+				if (prev)
+					t->slots[prev].next = next;
+				else
+					t->gone_head = next;
 			}
-		} else {
-			/*
-			 * Kept only as someone's ancestry: past the grace period
-			 * it no longer answers for its pid, which a new process
-			 * may have by now.
-			 */
-			if (now_ms >= s->p.gone_since_ms && now_ms - s->p.gone_since_ms >= grace_ms &&
-			    map_get(t, s->p.pid) == i)
-				map_del(t, s->p.pid);
-			prev = i;
+			if (drop) {
+				if (s->flags & SLOT_GONE) {
+					entry_free(t, i);
+					t->stats.expired++;
+				}
+			} else if (ancestry) {
+				/*
+				 * Past the grace period it no longer answers for its
+				 * pid, which a new process may have by now.
+				 */
+				if (map_get(t, s->p.pid) == i)
+					map_del(t, s->p.pid);
+				s->next = 0;
+				if (anc_tail)
+					t->slots[anc_tail].next = i;
+				else
+					anc_head = i;
+				anc_tail = i;
+			} else {
+				prev = i;
+			}
+			i = next;
 		}
-		i = next;
+		t->gone_tail = prev;
+		if (anc_head) {
+			if (prev)
+				t->slots[prev].next = anc_head;
+			else
+				t->gone_head = anc_head;
+			t->gone_tail = anc_tail;
+		}
 	}
-	t->gone_tail = prev;
 }
 
 /* Number of entries, live and gone. */

@@ -391,6 +391,39 @@ static void test_reappears(void **state)
 	proctable_free(t);
 }
 
+/* Gone ancestors of live entries are evicted after every other gone entry. */
+static void test_evict_ancestry_last(void **state)
+{
+	struct proctable *t = proctable_new(3);
+	const uint32_t alive1[] = { 2, 3 };
+	const uint32_t alive2[] = { 2 };
+	struct proc_ref parent, child, leaf;
+	struct proc p;
+
+	assert_non_null(t);
+	parent = proctable_ref(t, add(t, 1, 1, none));
+	child = proctable_ref(t, add(t, 2, 2, parent));
+	leaf = proctable_ref(t, add(t, 3, 3, none));
+	proctable_expire(t, alive1, 2, 0, 100);   /* 1 gone since 0 */
+	proctable_expire(t, alive2, 1, 100, 100); /* 3 gone since 100; 1 past grace, kept as 2's parent */
+	assert_non_null(proctable_get(t, parent));
+	assert_null(proctable_current(t, 1));
+	assert_non_null(proctable_get(t, leaf));
+
+	/* Full: the leaf goes, though the parent has been gone longer. */
+	p = mk(4, 4);
+	assert_non_null(proctable_insert(t, &p, 150));
+	assert_null(proctable_get(t, leaf));
+	assert_non_null(proctable_get(t, parent));
+	assert_ptr_equal(proctable_get(t, proctable_get(t, child)->parent), proctable_get(t, parent));
+	/* Then the parent, when nothing else is gone. */
+	p = mk(5, 5);
+	assert_non_null(proctable_insert(t, &p, 160));
+	assert_null(proctable_get(t, parent));
+	assert_int_equal(proctable_stats(t)->evicted, 2);
+	proctable_free(t);
+}
+
 static void test_evict_longest_gone(void **state)
 {
 	struct proctable *t = proctable_new(4);
@@ -693,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_grace),
 		cmocka_unit_test(test_reappears),
 		cmocka_unit_test(test_evict_longest_gone),
+		cmocka_unit_test(test_evict_ancestry_last),
 		cmocka_unit_test(test_all_live_refused),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_many),
