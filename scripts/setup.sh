@@ -9,7 +9,7 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config gperf \
 	libmnl-dev libaudit-dev libcjson-dev libsystemd-dev libinih-dev libacl1-dev libcmocka-dev libpcre2-dev libcap-dev \
 	clang libclang-rt-14-dev jq laurel auditd acl man-db \
-	systemd debhelper >/dev/null
+	systemd procps debhelper >/dev/null
 ./autogen.sh >/dev/null 2>&1
 mkdir -p build
 cd build

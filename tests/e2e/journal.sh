@@ -148,6 +148,10 @@ if ! journald_alive; then
 	for c in systemd-socket-activate unshare; do
 		command -v "$c" > /dev/null || skip "no journald running, and no $c to start one safely"
 	done
+	# journald itself refuses to run without it (a chroot, a bare container).
+	if command -v mountpoint > /dev/null && ! mountpoint -q /sys/fs/cgroup; then
+		skip "no journald running, and none can start here: no cgroup filesystem on /sys/fs/cgroup"
+	fi
 	if command -v pidof > /dev/null && pidof systemd-journald > /dev/null; then
 		skip "a journald runs but does not answer; not starting another"
 	fi
