@@ -501,43 +501,38 @@ static int conf_add_argv_format(struct conf_parser *p,
 	return 0;
 }
 
-/* A user or group name for an ACL: appended to the ','-joined list. */
-static int conf_add_name(struct conf_parser *p, const struct conf_key *k, const char *item)
+/* Appends ITEM to K's SEP-joined string list. */
+static int conf_append(struct conf_parser *p, const struct conf_key *k, const char *item, char sep)
 {
 	char **field = (char **)(void *)((char *)p->conf + k->offset);
 	size_t old = *field ? strlen(*field) : 0;
 	char *joined;
 
-	if (!*item || strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-$") !=
-			      strlen(item))
-		return conf_fail(p, k, "'%s' is not a user or group name", item);
 	joined = realloc(*field, old + strlen(item) + 2);
 	if (!joined)
 		return conf_fail_errno(p, -ENOMEM);
 	if (old)
-		joined[old++] = ',';
+		joined[old++] = sep;
 	strcpy(joined + old, item);
 	*field = joined;
 	return 0;
 }
 
+/* A user or group name for an ACL: appended to the ','-joined list. */
+static int conf_add_name(struct conf_parser *p, const struct conf_key *k, const char *item)
+{
+	if (!*item || strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-$") !=
+			      strlen(item))
+		return conf_fail(p, k, "'%s' is not a user or group name", item);
+	return conf_append(p, k, item, ',');
+}
+
 /* A word of a CONF_LIST: appended to the '\n'-joined list. */
 static int conf_add_word(struct conf_parser *p, const struct conf_key *k, const char *item)
 {
-	char **field = (char **)(void *)((char *)p->conf + k->offset);
-	size_t old = *field ? strlen(*field) : 0;
-	char *joined;
-
-	if (!*item || strpbrk(item, "\n"))
+	if (!*item || strchr(item, '\n'))
 		return conf_fail(p, k, "'%s' is not a valid item", item);
-	joined = realloc(*field, old + strlen(item) + 2);
-	if (!joined)
-		return conf_fail_errno(p, -ENOMEM);
-	if (old)
-		joined[old++] = '\n';
-	strcpy(joined + old, item);
-	*field = joined;
-	return 0;
+	return conf_append(p, k, item, '\n');
 }
 
 /* The subject and direction of a label table key ("unlabel-argv"). */
