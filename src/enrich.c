@@ -148,26 +148,16 @@ static uint64_t clock_ms(clockid_t id)
 }
 
 /*
- * The wall-clock time of boot, in ms: the proc root's "btime" (whole
- * seconds, the same for every reader, so START_TIME is stable across
- * restarts and matches other tools), else CLOCK_REALTIME - CLOCK_BOOTTIME.
+ * The wall-clock time of boot, in ms: the proc root's btime (so
+ * START_TIME is stable across restarts and matches other tools), else
+ * CLOCK_REALTIME - CLOCK_BOOTTIME.
  */
 static uint64_t boot_ms(const char *root)
 {
-	char path[PATH_MAX], line[256];
-	unsigned long long btime = 0;
-	FILE *f;
+	uint64_t btime;
 
-	snprintf(path, sizeof(path), "%s/stat", root);
-	f = fopen(path, "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "btime %llu", &btime) == 1)
-				break;
-		fclose(f);
-	}
-	if (btime)
-		return (uint64_t)btime * 1000;
+	if (procfs_read_btime(root, &btime) >= 0 && btime > 0 && btime < UINT64_MAX / 1000)
+		return btime * 1000;
 	return clock_ms(CLOCK_REALTIME) - clock_ms(CLOCK_BOOTTIME);
 }
 
@@ -316,7 +306,8 @@ static struct proc *read_proc(struct enricher *e, uint32_t pid, uint64_t not_aft
 	e->stats.proc_reads++;
 	if (procfs_read_stat(e->proc_root, pid, &st) < 0)
 		return NULL;
-	tmpl.key.start_ms = e->hz > 0 ? e->boot_ms + st.start_ticks * 1000 / (uint64_t)e->hz : 0;
+	/* boot_ms + the start ticks (procfs_start_ms() with a boot clock of 0). */
+	tmpl.key.start_ms = procfs_start_ms(st.start_ticks, e->hz, e->boot_ms, 0);
 	if (not_after_ms && tmpl.key.start_ms > not_after_ms + ENRICH_START_SLACK_MS)
 		return NULL;
 	tmpl.pid = st.pid;
@@ -1140,10 +1131,12 @@ const struct enrichment *enrich_event(struct enricher *e, const struct event *ev
 {
 	const struct enrichment *out;
 
-	/* Unsigned: an event from the future (a skewed clock) counts as fresh. */
-	e->stale = e->o.proc_max_age_ms &&
-		   clock_ms(CLOCK_REALTIME) - event_ms(&ev->id) > e->o.proc_max_age_ms &&
-		   clock_ms(CLOCK_REALTIME) > event_ms(&ev->id);
+	/* An event from the future (a skewed clock) counts as fresh. */
+	if (e->o.proc_max_age_ms) {
+		uint64_t now = clock_ms(CLOCK_REALTIME), t = event_ms(&ev->id);
+
+		e->stale = now > t && now - t > e->o.proc_max_age_ms;
+	}
 	out = enrich_one(e, ev, now_ms);
 	e->stale = false;
 	return out;

@@ -339,6 +339,28 @@ uint64_t procfs_start_ms(uint64_t start_ticks, long hz, uint64_t realtime_ms, ui
 	return diff > realtime_ms ? 0 : realtime_ms - diff;
 }
 
+/* Lines come in 256-byte pieces: a longer line (intr) only splits, and no piece of it starts "btime". */
+int procfs_read_btime(const char *root, uint64_t *ret)
+{
+	char path[PROCFS_PATH_MAX], line[256];
+	unsigned long long btime = 0;
+	bool found = false;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/stat", root) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return neg_errno(errno);
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "btime %llu", &btime) == 1;
+	fclose(f);
+	if (!found)
+		return -EBADMSG;
+	*ret = btime;
+	return 0;
+}
+
 int procfs_read_cgroup(const char *root, uint32_t pid, char *buf, size_t size)
 {
 	int n;

@@ -50,6 +50,13 @@ int procfs_read_exe(const char *root, uint32_t pid, char *buf, size_t size);
 uint64_t procfs_start_ms(uint64_t start_ticks, long hz, uint64_t realtime_ms, uint64_t boottime_ms);
 
 /*
+ * The boot time in whole seconds since the epoch: the "btime" line of
+ * ROOT/stat (the same for every reader, unlike CLOCK_REALTIME minus
+ * CLOCK_BOOTTIME, which moves with NTP). -EBADMSG if the line is missing.
+ */
+int procfs_read_btime(const char *root, uint64_t *ret);
+
+/*
  * Reads ROOT/PID/cgroup into BUF (SIZE bytes, NUL-terminated; longer
  * content is cut). Returns the length.
  */

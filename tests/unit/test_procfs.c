@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "fixture_util.h"
 
 #define FIXTURE_ID "4d3c5b1e0f7a9d2c8b6e4a1f3c5d7e9b0a2c4e6f8a1b3d5c7e9f0a2b4c6d8e0f"
 #define ID_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -53,18 +54,6 @@
 #define USER_HZ 100
 
 /* --- helpers ------------------------------------------------------------ */
-
-/* snprintf() into BUF that must not be cut. */
-__attribute__((format(printf, 3, 4))) static void fmt(char *buf, size_t size, const char *format, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, format);
-	n = vsnprintf(buf, size, format, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < size);
-}
 
 /* The fixture proc root into BUF. */
 static void fixture_root(char *buf, size_t size)
@@ -99,64 +88,12 @@ static void make_tmpdir(char *buf, size_t size)
 	assert_non_null(mkdtemp(buf));
 }
 
-/* mkdir -p DIR/REL's parent directories. */
-static void make_parents(const char *dir, const char *rel)
-{
-	char path[PATH_MAX];
-	fmt(path, sizeof(path), "%s/%s", dir, rel);
-	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
-		*p = '/';
-	}
-}
-
-/* Writes DIR/REL with DATA (LEN bytes), creating its directories. */
-static void put_file(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	make_parents(dir, rel);
-	fmt(path, sizeof(path), "%s/%s", dir, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	assert_true(fd >= 0);
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, (const char *)data + off, len - off);
-
-		assert_true(n > 0);
-		off += (size_t)n;
-	}
-	assert_int_equal(close(fd), 0);
-}
-
-/* Makes DIR/REL a symlink to TARGET. */
-static void put_link(const char *dir, const char *rel, const char *target)
-{
-	char path[PATH_MAX];
-
-	make_parents(dir, rel);
-	fmt(path, sizeof(path), "%s/%s", dir, rel);
-	assert_int_equal(symlink(target, path), 0);
-}
-
 static void put_dir(const char *dir, const char *rel)
 {
 	char path[PATH_MAX];
 
 	fmt(path, sizeof(path), "%s/%s", dir, rel);
 	assert_int_equal(mkdir(path, 0755), 0);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-/* rm -rf DIR. */
-static void rm_tree(const char *dir)
-{
-	assert_int_equal(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 /* A heap copy of exactly LEN bytes of S, so reads past LEN are caught. */
@@ -428,6 +365,34 @@ static void test_read_cgroup_fixture(void **state)
 	n = procfs_read_cgroup(root, 1000, buf, sizeof(buf));
 	assert_true(n > 0);
 	assert_false(procfs_container_id(buf, (size_t)n, id));
+}
+
+/* --- procfs_read_btime ----------------------------------------------------- */
+
+static void test_btime(void **state)
+{
+	char dir[PATH_MAX], intr[2000];
+	uint64_t btime = 0;
+
+	make_tmpdir(dir, sizeof(dir));
+	/* Behind a line longer than the read piece, as /proc/stat's intr is. */
+	memset(intr, '1', sizeof(intr) - 1);
+	intr[sizeof(intr) - 1] = '\0';
+	{
+		char text[sizeof(intr) + 128];
+
+		fmt(text, sizeof(text), "cpu  1 2 3\nintr %s\nbtime 1700000000\nprocesses 5\n", intr);
+		put_text(dir, "stat", text);
+	}
+	assert_int_equal(procfs_read_btime(dir, &btime), 0);
+	assert_true(btime == 1700000000ull);
+	put_text(dir, "stat", "cpu  1 2 3\nprocesses 5\n");
+	assert_int_equal(procfs_read_btime(dir, &btime), -EBADMSG);
+	rm_tree(dir);
+	assert_int_equal(procfs_read_btime(dir, &btime), -ENOENT);
+	/* The real one. */
+	assert_int_equal(procfs_read_btime("/proc", &btime), 0);
+	assert_true(btime > 1000000000ull);
 }
 
 /* --- procfs_start_ms ------------------------------------------------------ */
@@ -1178,6 +1143,7 @@ int main(void)
 		cmocka_unit_test(test_read_exe_fixture),
 		cmocka_unit_test(test_read_cgroup_fixture),
 		cmocka_unit_test(test_start_ms),
+		cmocka_unit_test(test_btime),
 		cmocka_unit_test(test_container_id),
 		cmocka_unit_test(test_container_id_len),
 		cmocka_unit_test(test_systemd_services),
