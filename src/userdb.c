@@ -192,11 +192,12 @@ static bool grow_nss_buf(struct userdb *db)
 }
 
 /*
- * Asks NSS. Returns 0 with *RET_NAME pointing into db->nss_buf, -ENOENT
- * for "no such id" (to be cached), another -errno for a failure not to
- * be cached.
+ * Asks NSS. Returns 0 with *RET_NAME pointing into db->nss_buf (and, for
+ * a user, its primary group in *RET_GID unless NULL), -ENOENT for "no
+ * such id" (to be cached), another -errno for a failure not to be cached.
  */
-static int nss_lookup(struct userdb *db, enum userdb_kind kind, uint32_t id, const char **ret_name)
+static int nss_lookup(struct userdb *db, enum userdb_kind kind, uint32_t id, const char **ret_name,
+		      gid_t *ret_gid)
 {
 	for (;;) {
 		const char *name = NULL;
@@ -206,8 +207,11 @@ static int nss_lookup(struct userdb *db, enum userdb_kind kind, uint32_t id, con
 			struct passwd pw, *res = NULL;
 
 			r = getpwuid_r((uid_t)id, &pw, db->nss_buf, db->nss_size, &res);
-			if (r == 0 && res)
+			if (r == 0 && res) {
 				name = res->pw_name;
+				if (ret_gid)
+					*ret_gid = res->pw_gid;
+			}
 		} else {
 			struct group gr, *res = NULL;
 
@@ -261,21 +265,12 @@ static int nss_groups(struct userdb *db, uint32_t uid, char **ret)
 	gid_t primary;
 	int r;
 
-	r = nss_lookup(db, USERDB_USER, uid, &name);
+	r = nss_lookup(db, USERDB_USER, uid, &name, &primary);
 	if (r < 0)
 		return r;
 	user = strdup(name);
 	if (!user)
 		return -ENOMEM;
-	{
-		struct passwd pw, *res = NULL;
-
-		if (getpwuid_r((uid_t)uid, &pw, db->nss_buf, db->nss_size, &res) != 0 || !res) {
-			free(user);
-			return -ENOENT;
-		}
-		primary = res->pw_gid;
-	}
 	if (getgrouplist(user, primary, groups, &n) < 0)
 		n = USERDB_MAX_GROUPS; /* too many: the first ones */
 	free(user);
@@ -318,7 +313,7 @@ static const char *userdb_lookup(struct userdb *db, enum userdb_kind kind, uint3
 		if (db->table[i].key == key)
 			return db->table[i].name;
 
-	r = nss_lookup(db, kind, id, &name);
+	r = nss_lookup(db, kind, id, &name, NULL);
 	if (r < 0) {
 		snprintf(db->scratch, sizeof(db->scratch), "unknown(%u)", (unsigned)id);
 		name = db->scratch;

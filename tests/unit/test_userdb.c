@@ -80,6 +80,39 @@ static void test_unknown(void **state)
 	userdb_free(db);
 }
 
+/* UID_GROUPS: the primary group first, then the supplementary ones ('\n'-joined). */
+static void test_user_groups(void **state)
+{
+	struct userdb *db = userdb_new();
+	struct passwd *pw = getpwuid(0);
+	gid_t groups[64];
+	int n = 64;
+	char want[4096] = "";
+	const char *got;
+
+	assert_non_null(db);
+	assert_non_null(pw);
+	assert_true(getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) >= 0);
+	for (int i = 0; i < n; i++) {
+		struct group *g = getgrgid(groups[i]);
+
+		if (i)
+			strcat(want, "\n");
+		strcat(want, g ? g->gr_name : "?");
+	}
+	got = userdb_user_groups(db, 0);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	assert_int_equal(strncmp(got, "root", 4), 0);
+	/* Cached: the same answer again. */
+	assert_string_equal(userdb_user_groups(db, 0), want);
+	/* No such user, and "unset": none. */
+	assert_null(userdb_user_groups(db, UNUSED_ID));
+	assert_null(userdb_user_groups(db, UNUSED_ID));
+	assert_null(userdb_user_groups(db, 4294967295u));
+	userdb_free(db);
+}
+
 static void test_cache_hit(void **state)
 {
 	struct userdb *db = userdb_new();
@@ -339,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_unset),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_user_groups),
 		cmocka_unit_test(test_cache_hit),
 		cmocka_unit_test(test_full_cache),
 		cmocka_unit_test(test_free_null),
