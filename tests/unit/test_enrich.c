@@ -39,6 +39,7 @@
 #include "labels.h"
 #include "proctable.h"
 #include "userdb.h"
+#include "fixture_util.h"
 
 /* btime of every fixture root, and the second of event 0. */
 #define BTIME 1700000000ULL
@@ -69,17 +70,6 @@
 
 /* --- helpers -------------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4))) static void fmt(char *buf, size_t size, const char *format, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, format);
-	n = vsnprintf(buf, size, format, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < size);
-}
-
 /* A formatted line, valid until LINE_RING more calls. */
 __attribute__((format(printf, 1, 2))) static const char *L(const char *format, ...)
 {
@@ -94,63 +84,6 @@ __attribute__((format(printf, 1, 2))) static const char *L(const char *format, .
 	va_end(ap);
 	assert_true(n >= 0 && n < LINE_MAX_TEST);
 	return buf;
-}
-
-static void make_parents(const char *dir, const char *rel)
-{
-	char path[PATH_MAX];
-
-	fmt(path, sizeof(path), "%s/%s", dir, rel);
-	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
-		*p = '/';
-	}
-}
-
-static void put_file(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	make_parents(dir, rel);
-	fmt(path, sizeof(path), "%s/%s", dir, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	assert_true(fd >= 0);
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, (const char *)data + off, len - off);
-
-		assert_true(n > 0);
-		off += (size_t)n;
-	}
-	assert_int_equal(close(fd), 0);
-}
-
-static void put_text(const char *dir, const char *rel, const char *text)
-{
-	put_file(dir, rel, text, strlen(text));
-}
-
-static void put_link(const char *dir, const char *rel, const char *target)
-{
-	char path[PATH_MAX];
-
-	make_parents(dir, rel);
-	fmt(path, sizeof(path), "%s/%s", dir, rel);
-	assert_int_equal(symlink(target, path), 0);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void rm_tree(const char *dir)
-{
-	assert_int_equal(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 static long hz(void)
